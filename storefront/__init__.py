@@ -1,0 +1,101 @@
+"""The Cantik storefront: the online shop of the Palembang prison industry centre."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, ProductionConfig, config_from_environment
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Build the application for ``config_class`` (chosen from CANTIK_ENV by default)."""
+    config_class = config_class or config_from_environment()
+    if issubclass(config_class, ProductionConfig):
+        config_class.validate()
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=True,
+    )
+    app.config.from_object(config_class)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    configure_logging(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extension instances to this app."""
+    from storefront import models  # noqa: F401  (every table known before migrations run)
+    from storefront.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+    from storefront.i18n import remember_language, select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config.get("SESSION_COOKIE_SECURE", False),
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        content_security_policy={
+            "default-src": "'self'",
+            "img-src": ["'self'", "data:"],
+            "script-src": ["'self'", "https://js.stripe.com"],
+            "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+            "connect-src": ["'self'", "https://api.stripe.com"],
+            "style-src": "'self'",
+        },
+        content_security_policy_nonce_in=["script-src"],
+        referrer_policy="strict-origin-when-cross-origin",
+        frame_options="DENY",
+    )
+    app.after_request(remember_language)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach each area's blueprint."""
+    from storefront.catalog.views import catalog
+    from storefront.impact.views import impact
+    from storefront.media.views import media
+
+    app.register_blueprint(catalog)
+    app.register_blueprint(impact)
+    app.register_blueprint(media)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Friendly error pages in the buyer's language."""
+    from storefront.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters and globals every template may use."""
+    from storefront.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the shop's ``flask`` commands."""
+    from storefront.cli import register
+
+    register(app)
+
+
+def configure_logging(app: Flask) -> None:
+    """Log to stderr at INFO so e-mails printed in development are visible."""
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -1,0 +1,1 @@
+"""The public catalogue: categories, products, variants and their images."""

@@ -1,0 +1,439 @@
+"""Catalogue queries and the upkeep of derived product columns.
+
+Every page reads the catalogue through a fixed number of queries, whatever
+its size: listings are one keyset-paginated query over an index, and a
+product page is a handful of queries that never loop over rows.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import contains_eager
+
+from storefront.catalog.models import Category, Product, ProductImage, ProductKind, Variant
+from storefront.catalog.search import build_search_text, matching_product_ids, search_terms
+from storefront.extensions import db
+from storefront.impact.models import Agreement, Partner, TrainingProgram
+
+SORTS = ("newest", "price_asc", "price_desc", "name")
+MAX_PRICE = 1_000_000_000
+
+
+class CatalogError(Exception):
+    """A catalogue request that cannot be answered as asked."""
+
+
+@dataclass(frozen=True)
+class ListingQuery:
+    """What a buyer asked the listing for, already validated and normalised."""
+
+    q: str = ""
+    category: str | None = None
+    program: str | None = None
+    kind: str | None = None
+    min_price: int | None = None
+    max_price: int | None = None
+    in_stock: bool = False
+    sort: str = "newest"
+    page: int = 1
+    after: str | None = None
+    before: str | None = None
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    def filtered(self) -> bool:
+        """Whether any filter narrows the listing."""
+        return bool(
+            self.q or self.category or self.program or self.kind or self.in_stock
+            or self.min_price is not None or self.max_price is not None
+        )
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    """What a listing card shows of one product."""
+
+    id: int
+    slug: str
+    name_id: str
+    name_en: str
+    kind: str
+    price_from: int
+    lead_time_days: int | None
+    shelf_life_days: int | None
+    program_name_id: str
+    program_name_en: str
+    image_key: str | None
+    image_width: int | None
+    image_height: int | None
+    on_hand: int
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    """One page of a listing with the cursors that lead to its neighbours."""
+
+    cards: list[ProductCard]
+    page: int
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+def encode_cursor(sort_value: Any, product_id: int) -> str:
+    """An opaque token for the position just after (or before) a product."""
+    raw = json.dumps([sort_value, product_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(token: str, sort: str) -> tuple[Any, int] | None:
+    """The (sort value, id) inside a cursor, or None when it is not one of ours."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        value, product_id = json.loads(raw)
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(product_id, int) or isinstance(product_id, bool):
+        return None
+    if sort in ("price_asc", "price_desc") and not isinstance(value, int):
+        return None
+    if sort == "name" and not isinstance(value, str):
+        return None
+    return value, product_id
+
+
+def _sort_columns(sort: str, language: str):
+    """The (column, ascending) pair that orders a listing, before the id tiebreak."""
+    if sort == "price_asc":
+        return Product.price_from, True
+    if sort == "price_desc":
+        return Product.price_from, False
+    if sort == "name":
+        return (Product.name_en if language == "en" else Product.name_id), True
+    return None, False  # newest: id descending
+
+
+def _card_select() -> Select:
+    cover = (
+        select(ProductImage.id)
+        .where(ProductImage.product_id == Product.id)
+        .order_by(ProductImage.position, ProductImage.id)
+        .limit(1)
+        .correlate(Product)
+        .scalar_subquery()
+    )
+    on_hand = (
+        select(func.coalesce(func.sum(Variant.on_hand), 0))
+        .where(Variant.product_id == Product.id, Variant.is_active.is_(True))
+        .correlate(Product)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            Product.id,
+            Product.slug,
+            Product.name_id,
+            Product.name_en,
+            Product.kind,
+            Product.price_from,
+            Product.lead_time_days,
+            Product.shelf_life_days,
+            TrainingProgram.name_id.label("program_name_id"),
+            TrainingProgram.name_en.label("program_name_en"),
+            ProductImage.key.label("image_key"),
+            ProductImage.width.label("image_width"),
+            ProductImage.height.label("image_height"),
+            on_hand.label("on_hand"),
+        )
+        .join(TrainingProgram, TrainingProgram.id == Product.program_id)
+        .outerjoin(ProductImage, ProductImage.id == cover)
+        .where(Product.is_active.is_(True))
+    )
+
+
+def list_products(query: ListingQuery, *, language: str, per_page: int) -> ListingPage:
+    """One page of active products matching ``query``, in one SQL statement.
+
+    Pages follow each other by keyset (the last row's sort value and id), so a
+    deep page costs what the first one does. A bare ``page`` number with no
+    cursor falls back to an offset, which only a hand-typed URL produces.
+    """
+    stmt = _card_select()
+    dialect = db.session.get_bind().dialect.name
+    terms = search_terms(query.q)
+    if terms:
+        stmt = stmt.where(matching_product_ids(dialect, terms))
+    if query.category:
+        stmt = stmt.where(
+            Product.category_id
+            == select(Category.id).where(Category.slug == query.category).scalar_subquery()
+        )
+    if query.program:
+        stmt = stmt.where(TrainingProgram.slug == query.program)
+    if query.kind:
+        stmt = stmt.where(Product.kind == query.kind)
+    if query.min_price is not None:
+        stmt = stmt.where(Product.price_from >= query.min_price)
+    if query.max_price is not None:
+        stmt = stmt.where(Product.price_from <= query.max_price)
+    if query.in_stock:
+        stmt = stmt.where(
+            exists().where(
+                Variant.product_id == Product.id,
+                Variant.is_active.is_(True),
+                Variant.on_hand > 0,
+            )
+        )
+
+    column, ascending = _sort_columns(query.sort, language)
+    cursor_token = query.before or query.after
+    cursor = decode_cursor(cursor_token, query.sort) if cursor_token else None
+    backwards = cursor is not None and query.before is not None
+    forward_asc = ascending if column is not None else False
+    asc = forward_asc != backwards
+
+    if cursor is not None:
+        value, last_id = cursor
+        if column is None:
+            stmt = stmt.where(Product.id < last_id if not asc else Product.id > last_id)
+        elif asc:
+            stmt = stmt.where(or_(column > value, and_(column == value, Product.id > last_id)))
+        else:
+            stmt = stmt.where(or_(column < value, and_(column == value, Product.id < last_id)))
+
+    order = [] if column is None else [column.asc() if asc else column.desc()]
+    order.append(Product.id.asc() if asc else Product.id.desc())
+    stmt = stmt.order_by(*order).limit(per_page + 1)
+    if cursor is None and query.page > 1:
+        stmt = stmt.offset((query.page - 1) * per_page)
+
+    rows = db.session.execute(stmt).all()
+    has_more = len(rows) > per_page
+    rows = rows[:per_page]
+    if backwards:
+        rows.reverse()
+    cards = [ProductCard(**row._asdict()) for row in rows]
+
+    def cursor_of(card: ProductCard) -> str:
+        if column is None:
+            return encode_cursor(None, card.id)
+        sort_value = card.price_from if query.sort.startswith("price") else (
+            card.name_en if language == "en" else card.name_id
+        )
+        return encode_cursor(sort_value, card.id)
+
+    page = max(query.page, 1)
+    if backwards:
+        next_cursor = cursor_of(cards[-1]) if cards else None
+        prev_cursor = cursor_of(cards[0]) if cards and has_more and page > 1 else None
+    else:
+        next_cursor = cursor_of(cards[-1]) if cards and has_more else None
+        prev_cursor = cursor_of(cards[0]) if cards and page > 1 else None
+    return ListingPage(cards=cards, page=page, next_cursor=next_cursor, prev_cursor=prev_cursor)
+
+
+def featured_products(*, limit: int = 8) -> list[ProductCard]:
+    """Featured active products for the home page, newest first, one query."""
+    stmt = (
+        _card_select()
+        .where(Product.is_featured.is_(True))
+        .order_by(Product.id.desc())
+        .limit(limit)
+    )
+    return [ProductCard(**row._asdict()) for row in db.session.execute(stmt)]
+
+
+def program_products(program_id: int, *, limit: int = 12) -> list[ProductCard]:
+    """A programme's newest active products, one query."""
+    stmt = (
+        _card_select()
+        .where(Product.program_id == program_id)
+        .order_by(Product.id.desc())
+        .limit(limit)
+    )
+    return [ProductCard(**row._asdict()) for row in db.session.execute(stmt)]
+
+
+def related_products(product: Product, *, limit: int = 4) -> list[ProductCard]:
+    """Other active products of the same family, one query."""
+    stmt = (
+        _card_select()
+        .where(Product.category_id == product.category_id, Product.id != product.id)
+        .order_by(Product.id.desc())
+        .limit(limit)
+    )
+    return [ProductCard(**row._asdict()) for row in db.session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class ProductDetail:
+    """Everything a product page shows, loaded in a fixed number of queries."""
+
+    product: Product
+    variants: list[Variant]
+    images: list[ProductImage]
+    partners: list[tuple[Partner, str]]
+
+
+def product_detail(slug: str, *, today: date) -> ProductDetail:
+    """The active product at ``slug`` with its variants, images and supporting partners.
+
+    Raises ``CatalogError`` when no active product has that slug.
+    """
+    product = db.session.execute(
+        select(Product)
+        .join(Product.category)
+        .join(Product.program)
+        .where(Product.slug == slug, Product.is_active.is_(True))
+        .options(
+            contains_eager(Product.category),
+            contains_eager(Product.program),
+        )
+    ).scalar_one_or_none()
+    if product is None:
+        raise CatalogError("no such product")
+    variants = list(
+        db.session.scalars(
+            select(Variant)
+            .where(Variant.product_id == product.id, Variant.is_active.is_(True))
+            .order_by(Variant.position, Variant.id)
+        )
+    )
+    images = list(
+        db.session.scalars(
+            select(ProductImage)
+            .where(ProductImage.product_id == product.id)
+            .order_by(ProductImage.position, ProductImage.id)
+        )
+    )
+    return ProductDetail(
+        product=product,
+        variants=variants,
+        images=images,
+        partners=partners_supporting(product.program_id, today=today),
+    )
+
+
+def partners_supporting(program_id: int, *, today: date) -> list[tuple[Partner, str]]:
+    """Partners whose agreements with the programme are in force ``today``, with the kind of support."""
+    rows = db.session.execute(
+        select(Partner, Agreement.support_kind)
+        .join(Agreement, Agreement.partner_id == Partner.id)
+        .where(
+            Agreement.program_id == program_id,
+            Agreement.valid_from <= today,
+            or_(Agreement.valid_to.is_(None), Agreement.valid_to >= today),
+            Partner.is_active.is_(True),
+        )
+        .order_by(Agreement.weight.desc(), Partner.name)
+    ).all()
+    return [(partner, kind) for partner, kind in rows]
+
+
+def refresh_derived_columns(product: Product) -> None:
+    """Recompute ``price_from`` and ``search_text`` from the product and its variants.
+
+    Call after changing a product's names, descriptions or variants, before
+    the transaction commits; the listing sorts and searches on these columns.
+    """
+    prices = [v.price for v in product.variants if v.is_active]
+    product.price_from = min(prices) if prices else 0
+    category = product.category or db.session.get(Category, product.category_id)
+    program = product.program or db.session.get(TrainingProgram, product.program_id)
+    product.search_text = build_search_text(
+        product.name_id,
+        product.name_en,
+        product.description_id,
+        product.description_en,
+        category.name_id if category else "",
+        category.name_en if category else "",
+        program.name_id if program else "",
+        program.name_en if program else "",
+        " ".join(" ".join(str(x) for x in v.options.values()) for v in product.variants),
+        " ".join(v.sku for v in product.variants),
+    )
+
+
+def stock_status(kind: str, on_hand: int) -> str:
+    """``available``, ``low`` or ``sold_out`` for a product or variant."""
+    if on_hand <= 0:
+        return "sold_out"
+    if kind != ProductKind.MADE_TO_ORDER and on_hand <= 3:
+        return "low"
+    return "available"
+
+
+def normalise_listing_args(args, *, category_slugs, program_slugs) -> ListingQuery:
+    """Turn raw query-string arguments into a ``ListingQuery``, never failing.
+
+    Nonsense is normalised (a bad page becomes 1, an unknown sort the default,
+    an over-long query is cut) and anything dropped is reported in ``notices``
+    so the page can tell the buyer which part of the request was ignored.
+    """
+    notices: list[str] = []
+
+    def as_int(name: str, low: int, high: int) -> int | None:
+        raw = (args.get(name) or "").strip().replace(".", "").replace(",", "")
+        if not raw:
+            return None
+        if not raw.isdigit() or not (low <= int(raw) <= high):
+            notices.append(name)
+            return None
+        return int(raw)
+
+    q = (args.get("q") or "").strip()
+    if len(q) > 100:
+        q = q[:100]
+        notices.append("q")
+    category = args.get("category") or None
+    if category and category not in category_slugs:
+        notices.append("category")
+        category = None
+    program = args.get("program") or None
+    if program and program not in program_slugs:
+        notices.append("program")
+        program = None
+    kind = args.get("kind") or None
+    if kind and kind not in {k.value for k in ProductKind}:
+        notices.append("kind")
+        kind = None
+    min_price = as_int("min_price", 0, MAX_PRICE)
+    max_price = as_int("max_price", 0, MAX_PRICE)
+    if min_price is not None and max_price is not None and min_price > max_price:
+        min_price, max_price = max_price, min_price
+    sort = args.get("sort") or "newest"
+    if sort not in SORTS:
+        notices.append("sort")
+        sort = "newest"
+    raw_page = (args.get("page") or "1").strip()
+    page = int(raw_page) if raw_page.isdigit() and 0 < len(raw_page) <= 6 else 1
+    page = max(page, 1)
+    after = args.get("after") or None
+    before = args.get("before") or None
+    if after and len(after) > 400:
+        after = None
+    if before and len(before) > 400:
+        before = None
+    return ListingQuery(
+        q=q,
+        category=category,
+        program=program,
+        kind=kind,
+        min_price=min_price,
+        max_price=max_price,
+        in_stock=args.get("in_stock") in ("1", "on", "true", "yes"),
+        sort=sort,
+        page=page,
+        after=after,
+        before=before,
+        notices=tuple(notices),
+    )
+
+
+def listing_with(query: ListingQuery, **changes: Any) -> ListingQuery:
+    """A copy of ``query`` with some fields changed (for building links)."""
+    return replace(query, **changes)

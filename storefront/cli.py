@@ -1,0 +1,20 @@
+"""The shop's ``flask`` commands."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+
+def register(app: Flask) -> None:
+    """Attach every command to ``app.cli``."""
+    app.cli.add_command(seed_demo)
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Fill an empty shop with the demo catalogue (running it again changes nothing)."""
+    from storefront.demo import seed_demo_catalogue
+
+    report = seed_demo_catalogue(media_root=current_app.config["MEDIA_ROOT"])
+    click.echo(report.summary())

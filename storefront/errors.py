@@ -1,0 +1,19 @@
+"""Error pages in the buyer's language; no request ever ends in a bare stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+
+def register(app: Flask) -> None:
+    """Render HTTP errors with the shop's layout."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        template = "errors/404.html" if error.code == 404 else "errors/error.html"
+        return render_template(template, error=error), error.code
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return render_template("errors/error.html", error=None), 500

@@ -1,0 +1,1 @@
+"""Training programmes, partners and their cooperation agreements."""

@@ -1,0 +1,1 @@
+"""Stored images: re-encoded, stripped of metadata, served as WebP renditions."""
