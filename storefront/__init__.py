@@ -34,12 +34,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extension instances to this app."""
     from storefront import models  # noqa: F401  (every table known before migrations run)
-    from storefront.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
-    from storefront.i18n import remember_language, select_locale
+    from storefront.extensions import babel, csrf, db, limiter, migrate, talisman
+    from storefront.i18n import remember_language, select_locale, start_request_language
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
-    login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
@@ -60,6 +59,7 @@ def register_extensions(app: Flask) -> None:
         referrer_policy="strict-origin-when-cross-origin",
         frame_options="DENY",
     )
+    app.before_request(start_request_language)
     app.after_request(remember_language)
 
 

@@ -12,7 +12,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         template = "errors/404.html" if error.code == 404 else "errors/error.html"
-        return render_template(template, error=error), error.code
+        # Werkzeug's stock descriptions are English and technical; show only our own.
+        custom = error.description != type(error).description
+        message = error.description if custom else None
+        return render_template(template, error=error, error_message=message), error.code
 
     @app.errorhandler(500)
     def server_error(error):

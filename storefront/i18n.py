@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, g, request
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
@@ -19,6 +19,12 @@ def select_locale() -> str:
     if remembered in languages:
         return remembered
     return request.accept_languages.best_match(languages) or languages[0]
+
+
+def start_request_language() -> None:
+    """Forget any language cached on ``g``: an app context may outlive one request."""
+    g.pop("remember_language", None)
+    refresh()
 
 
 def remember_language(response):

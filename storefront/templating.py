@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date
-from markupsafe import Markup
+from flask_babel import format_date, gettext as _, lazy_gettext as _l
 
+from storefront.catalog.services import stock_status
 from storefront.i18n import current_language, localized
 from storefront.media.storage import RENDITION_WIDTHS
 from storefront.money import format_rupiah
@@ -29,21 +29,21 @@ def image_srcset(key: str) -> str:
     return ", ".join(f"{image_url(key, w)} {w}w" for w in RENDITION_WIDTHS)
 
 
+CANONICAL_ARGS = ("category", "program", "kind", "sort", "page", "after", "before", "q", "variant")
+
+
 def url_in_language(language: str) -> str:
     """The current page's absolute URL in ``language`` (for hreflang and the switcher)."""
-    args = request.args.to_dict(flat=True)
+    args = {k: v[:200] for k, v in request.args.items() if k in CANONICAL_ARGS}
     args["lang"] = language
     endpoint = request.endpoint or "catalog.home"
     return url_for(endpoint, **(request.view_args or {}), **args, _external=True)
 
 
-CANONICAL_ARGS = ("category", "program", "kind", "sort", "page", "after", "before", "q")
-
-
 def canonical_url() -> str:
     """This page's canonical URL: the Indonesian version, without tracking parameters."""
     endpoint = request.endpoint or "catalog.home"
-    args = {k: v for k, v in request.args.items() if k in CANONICAL_ARGS}
+    args = {k: v[:200] for k, v in request.args.items() if k in CANONICAL_ARGS}
     base = current_app.config["SITE_URL"].rstrip("/")
     return base + url_for(endpoint, **(request.view_args or {}), **args)
 
@@ -70,4 +70,76 @@ def register(app: Flask) -> None:
     app.add_template_global(absolute_url)
     app.add_template_global(current_language)
     app.add_template_global(days_from_today)
-    app.add_template_global(lambda: Markup(""), "empty")
+    register_labels(app)
+
+
+def option_label(key: str) -> str:
+    """The buyer-facing name of a variant option key."""
+    labels = {
+        "motif": _l("Motif"),
+        "benang": _l("Thread"),
+        "ukuran": _l("Size"),
+        "warna": _l("Colour"),
+        "isi": _l("Pack"),
+        "rasa": _l("Flavour"),
+        "berat": _l("Weight"),
+    }
+    return str(labels.get(key, key.capitalize()))
+
+
+def support_label(kind: str) -> str:
+    """The buyer-facing name of a kind of partner support."""
+    labels = {
+        "trainer": _l("trainers"),
+        "materials": _l("materials"),
+        "equipment": _l("equipment"),
+        "funding": _l("funding"),
+        "marketing": _l("marketing"),
+    }
+    return str(labels.get(kind, kind))
+
+
+def partner_kind_label(kind: str) -> str:
+    """The buyer-facing name of a kind of partner organisation."""
+    labels = {
+        "state_company": _l("State-owned company"),
+        "regional_office": _l("Regional government office"),
+        "crafts_council": _l("Crafts council"),
+        "health_office": _l("Health office"),
+        "agriculture_office": _l("Agriculture office"),
+        "education": _l("Education"),
+        "community": _l("Community organisation"),
+        "private_company": _l("Private company"),
+    }
+    return str(labels.get(kind, kind))
+
+
+def stock_text(kind: str, on_hand: int) -> str:
+    """What a buyer reads about availability."""
+    status = stock_status(kind, on_hand)
+    if status == "sold_out":
+        return _("Sold out") if kind != "made_to_order" else _("Order book full for now")
+    if kind == "made_to_order":
+        return _("Taking orders")
+    if status == "low":
+        return _("Only %(n)s left", n=on_hand)
+    return _("In stock")
+
+
+def shop_reference():
+    """Families and programmes for the navigation of every page."""
+    from storefront.catalog.reference import reference
+
+    try:
+        return {"reference": reference()}
+    except Exception:  # an error page must render even when the database is down
+        from storefront.catalog.reference import Reference
+
+        return {"reference": Reference(families=(), programs=())}
+
+
+def register_labels(app: Flask) -> None:
+    """Install the label helpers."""
+    for helper in (option_label, support_label, partner_kind_label, stock_text, stock_status):
+        app.add_template_global(helper)
+    app.context_processor(shop_reference)

@@ -9,7 +9,7 @@ from storefront.catalog import services
 from storefront.catalog.models import Product
 from storefront.catalog.reference import reference
 from storefront.extensions import db
-from storefront.i18n import current_language
+from storefront.i18n import current_language, localized
 from storefront.impact.models import Partner, TrainingProgram
 from storefront.timeutil import shop_today
 
@@ -21,7 +21,6 @@ def home():
     """The brand's story, families, featured products and programmes."""
     return render_template(
         "catalog/home.html",
-        reference=reference(),
         featured=services.featured_products(limit=8),
     )
 
@@ -46,18 +45,63 @@ def product(slug: str):
         detail = services.product_detail(slug, today=shop_today())
     except services.CatalogError:
         abort(404)
+    selected = _selected_variant(detail.variants, request.args.get("variant", ""))
     return render_template(
         "catalog/product.html",
-        reference=reference(),
         detail=detail,
+        selected=selected,
         related=services.related_products(detail.product, limit=4),
+        json_ld=_product_json_ld(detail),
     )
+
+
+def _selected_variant(variants, raw: str):
+    """The variant named by ``?variant=``, else the first one in stock, else the first."""
+    if raw.isdigit():
+        for variant in variants:
+            if variant.id == int(raw):
+                return variant
+    return next((v for v in variants if v.on_hand > 0), variants[0] if variants else None)
+
+
+def _product_json_ld(detail: services.ProductDetail) -> dict:
+    """schema.org Product with one Offer per variant, for search engines."""
+    product = detail.product
+    language = current_language()
+    site = current_app.config["SITE_URL"].rstrip("/")
+    url = site + url_for("catalog.product", slug=product.slug)
+    return {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": localized(product, "name"),
+        "description": localized(product, "description"),
+        "category": localized(product.category, "name"),
+        "brand": {"@type": "Brand", "name": "Cantik"},
+        "url": url,
+        "inLanguage": language,
+        "image": [
+            site + url_for("media.rendition", key=image.key, width=960) for image in detail.images
+        ],
+        "offers": [
+            {
+                "@type": "Offer",
+                "sku": variant.sku,
+                "price": str(variant.price),
+                "priceCurrency": "IDR",
+                "availability": "https://schema.org/InStock"
+                if variant.on_hand > 0
+                else "https://schema.org/OutOfStock",
+                "url": f"{url}?variant={variant.id}",
+            }
+            for variant in detail.variants
+        ],
+    }
 
 
 @catalog.get("/about")
 def about():
     """What Cantik is and how a purchase helps."""
-    return render_template("catalog/about.html", reference=reference())
+    return render_template("catalog/about.html")
 
 
 @catalog.get("/robots.txt")
@@ -101,3 +145,23 @@ def sitemap():
     pages += [("catalog.product", {"slug": s}, updated) for s, updated in product_rows]
     xml = render_template("catalog/sitemap.xml", pages=pages)
     return xml, 200, {"Content-Type": "application/xml; charset=utf-8"}
+
+
+@catalog.app_template_global()
+def listing_url(query: services.ListingQuery, **changes) -> str:
+    """A listing URL keeping the buyer's filters, with ``changes`` applied."""
+    args = {
+        "q": query.q or None,
+        "category": query.category,
+        "program": query.program,
+        "kind": query.kind,
+        "min_price": query.min_price,
+        "max_price": query.max_price,
+        "in_stock": 1 if query.in_stock else None,
+        "sort": query.sort if query.sort != "newest" else None,
+    }
+    args.update(changes)
+    if args.get("page") == 1:
+        args.pop("page")
+        args.pop("before", None)
+    return url_for("catalog.products", **{k: v for k, v in args.items() if v is not None})

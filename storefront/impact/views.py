@@ -6,7 +6,6 @@ from flask import Blueprint, abort, render_template
 from sqlalchemy import func, select
 
 from storefront.catalog import services as catalog_services
-from storefront.catalog.reference import reference
 from storefront.extensions import db
 from storefront.impact.models import Agreement, Partner, TrainingProgram
 from storefront.timeutil import shop_today
@@ -26,7 +25,6 @@ def program(slug: str):
         abort(404)
     return render_template(
         "impact/program.html",
-        reference=reference(),
         program=program,
         products=catalog_services.program_products(program.id, limit=12),
         partners=catalog_services.partners_supporting(program.id, today=shop_today()),
@@ -52,7 +50,7 @@ def partners():
         .where(Partner.is_active.is_(True))
         .order_by(Partner.name)
     ).all()
-    return render_template("impact/partners.html", reference=reference(), rows=rows)
+    return render_template("impact/partners.html", rows=rows)
 
 
 @impact.get("/partners/<slug>")
@@ -71,7 +69,6 @@ def partner(slug: str):
     ).all()
     return render_template(
         "impact/partner.html",
-        reference=reference(),
         partner=partner,
         agreements=agreements,
         today=shop_today(),

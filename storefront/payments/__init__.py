@@ -1,0 +1,1 @@
+"""Payments: the Stripe gateway, the only place the shop talks to Stripe."""
