@@ -19,6 +19,8 @@ from config import TestingConfig
 from storefront import create_app
 from storefront.extensions import db
 
+pytest_plugins = ["stripe_fixtures", "live_server"]
+
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 

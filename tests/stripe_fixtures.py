@@ -8,7 +8,7 @@ Why localstripe is not started with ``python -m localstripe --port N
 --from-scratch``: that command binds ``::`` (every interface, IPv4 and IPv6)
 and has no host option, and it pickles its whole store to the shared path
 ``/tmp/localstripe.pickle`` after every write. So the session runs a few
-lines of Python instead (``_SERVER_CODE``) that serve localstripe's own
+lines of Python instead (``storefront.payments.localstripe_runner``) that serve localstripe's own
 aiohttp app on a socket this process has already bound to 127.0.0.1, keep the
 store in memory only (what ``--from-scratch`` plus no dump amounts to), and
 add one route, ``DELETE /_config/webhooks``, because ``DELETE /_config/data``
@@ -39,36 +39,6 @@ TEST_WEBHOOK_SECRET = "whsec_test_secret"
 START_TIMEOUT_SECONDS = 20.0
 STOP_TIMEOUT_SECONDS = 10.0
 HTTP_TIMEOUT_SECONDS = 5.0
-
-# Runs in the child process; argv[1] is the number of an inherited socket that
-# is already bound to 127.0.0.1 and listening.
-_SERVER_CODE = """
-import logging
-import socket
-import sys
-
-from aiohttp import web
-from localstripe import resources, server, webhooks
-
-# In memory only: never read or write the shared /tmp/localstripe.pickle.
-resources.Store.dump_to_disk = lambda self: None
-
-
-async def forget_webhooks(request):
-    webhooks._webhooks.clear()
-    return web.Response()
-
-
-server.app.router.add_delete("/_config/webhooks", forget_webhooks)
-
-logger = logging.getLogger("aiohttp.access")
-logger.setLevel(logging.INFO)
-logger.addHandler(logging.StreamHandler())
-
-sock = socket.socket(fileno=int(sys.argv[1]))
-web.run_app(server.app, sock=sock, access_log=logger, print=None)
-"""
-
 
 def _http(
     method: str, url: str, form: Mapping[str, str] | None = None, *, api_key: str | None = None
@@ -119,7 +89,7 @@ def localstripe_server(tmp_path_factory) -> Iterator[str]:
     base_url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-c", _SERVER_CODE, str(listener.fileno())],
+            [sys.executable, "-m", "storefront.payments.localstripe_runner", "--fd", str(listener.fileno())],
             pass_fds=(listener.fileno(),),
             stdin=subprocess.DEVNULL,
             stdout=log,
