@@ -34,10 +34,22 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extension instances to this app."""
     from storefront import models  # noqa: F401  (every table known before migrations run)
-    from storefront.extensions import babel, csrf, db, limiter, migrate, talisman
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from storefront.extensions import (
+        babel,
+        configure_sqlite,
+        csrf,
+        db,
+        limiter,
+        migrate,
+        talisman,
+    )
     from storefront.i18n import remember_language, select_locale, start_request_language
 
     db.init_app(app)
+    event.listen(Engine, "connect", configure_sqlite)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, gettext as _, lazy_gettext as _l
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from storefront.catalog.services import stock_status
 from storefront.i18n import current_language, localized

@@ -126,3 +126,36 @@ class Agreement(db.Model):
     def in_force_on(self, day: date) -> bool:
         """Whether the agreement covers ``day``."""
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class RevenueShare(enum.StrEnum):
+    PREMI = "premi"
+    PNBP = "pnbp"
+    CAPITAL = "capital"
+
+
+class AttributionEntry(db.Model):
+    """One rupiah amount of a sale (or refund) credited to a programme, share and partner.
+
+    Written at the moment of sale from the agreements and split in force that
+    day; never updated afterwards. A refund adds negative entries. The
+    entries of an order line add up exactly to the line's net revenue.
+    """
+
+    __tablename__ = "attribution_entry"
+    __table_args__ = (
+        Index("ix_attribution_program_day", "program_id", "occurred_on"),
+        Index("ix_attribution_partner_day", "partner_id", "occurred_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id"), index=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_line.id"))
+    refund_id: Mapped[int | None] = mapped_column(ForeignKey("refund.id"))
+    program_id: Mapped[int] = mapped_column(ForeignKey("training_program.id"))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"))
+    share: Mapped[str] = mapped_column(String(10))
+    amount: Mapped[int]
+    occurred_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,1 @@
+"""Buyer and staff accounts."""

@@ -1,0 +1,56 @@
+"""User accounts: buyers, staff, admins and partner curators."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from storefront.extensions import db
+from storefront.timeutil import utcnow
+
+
+class Role(enum.StrEnum):
+    BUYER = "buyer"
+    STAFF = "staff"
+    ADMIN = "admin"
+    PARTNER = "partner"
+
+
+class User(UserMixin, db.Model):
+    """Someone who logs in. Buyers' personal data can be exported and erased."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(120), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    role: Mapped[str] = mapped_column(String(20), default=Role.BUYER.value)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
+    language: Mapped[str] = mapped_column(String(2), default="id")
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    # Bumped on password change and erasure so old sessions and reset links die.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    erased_at: Mapped[datetime | None]
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.is_active_account and self.erased_at is None
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of ``password``."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Whether ``password`` matches the stored hash."""
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)

@@ -1,0 +1,1 @@
+"""Stock: reservations, releases and every movement recorded."""

@@ -1,0 +1,1 @@
+"""Orders: placed from a cart, paid, fulfilled, and followed by the buyer."""

@@ -1,0 +1,1 @@
+"""Messages written in the same transaction as the change they announce, sent later."""
