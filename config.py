@@ -35,6 +35,16 @@ class Config:
     LANGUAGE_COOKIE = "lang"
 
     PRODUCTS_PER_PAGE = 24
+    ORDER_EXPIRY_MINUTES = _env_int("ORDER_EXPIRY_MINUTES", 30)
+    BANK_TRANSFER_EXPIRY_MINUTES = _env_int("BANK_TRANSFER_EXPIRY_MINUTES", 24 * 60)
+    PICKUP_PAYMENT_EXPIRY_MINUTES = _env_int("PICKUP_PAYMENT_EXPIRY_MINUTES", 3 * 24 * 60)
+    REFERRAL_COOKIE_DAYS = 30
+    BANK_ACCOUNT = os.environ.get(
+        "BANK_ACCOUNT", "Bank Sumsel Babel 123-45-67890 a.n. Koperasi Industri Lapas Perempuan"
+    )
+    SHOP_ADDRESS = os.environ.get(
+        "SHOP_ADDRESS", "Jl. Merdeka No. 1, Palembang (Galeri Cantik, buka Senin–Sabtu 08.00–16.00)"
+    )
     CATALOG_CACHE_SECONDS = _env_int("CATALOG_CACHE_SECONDS", 60)
 
     WTF_CSRF_TIME_LIMIT = 3600

@@ -47,6 +47,7 @@ def register_extensions(app: Flask) -> None:
         talisman,
     )
     from storefront.i18n import remember_language, select_locale, start_request_language
+    from storefront.impact.referral import remember_referral
 
     db.init_app(app)
     event.listen(Engine, "connect", configure_sqlite)
@@ -71,8 +72,15 @@ def register_extensions(app: Flask) -> None:
         referrer_policy="strict-origin-when-cross-origin",
         frame_options="DENY",
     )
+    try:  # TEMPORARY until the accounts module lands
+        from storefront.accounts.loader import init_login
+
+        init_login(app)
+    except ImportError:
+        pass
     app.before_request(start_request_language)
     app.after_request(remember_language)
+    app.after_request(remember_referral)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -81,9 +89,24 @@ def register_blueprints(app: Flask) -> None:
     from storefront.impact.views import impact
     from storefront.media.views import media
 
+    try:  # TEMPORARY until the accounts module lands
+        from storefront.accounts.views import accounts
+
+        app.register_blueprint(accounts)
+    except ImportError:
+        pass
+    from storefront.cart.views import cart
+    from storefront.checkout.views import checkout
+    from storefront.orders.views import orders
+    from storefront.payments.views import payments
+
     app.register_blueprint(catalog)
     app.register_blueprint(impact)
     app.register_blueprint(media)
+    app.register_blueprint(cart)
+    app.register_blueprint(checkout)
+    app.register_blueprint(orders)
+    app.register_blueprint(payments)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -9,6 +9,12 @@ from flask import Flask, current_app
 def register(app: Flask) -> None:
     """Attach every command to ``app.cli``."""
     app.cli.add_command(seed_demo)
+    try:  # TEMPORARY until the outbox module lands
+        from storefront.outbox.cli import register as register_outbox
+
+        register_outbox(app)
+    except ImportError:
+        pass
 
 
 @click.command("seed-demo")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -65,6 +65,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(rupiah)
     app.add_template_filter(localized)
     app.add_template_filter(lambda d, fmt="medium": format_date(d, fmt), "date")
+    app.add_template_filter(lambda d: format_datetime(d, "short") if d else "", "datetime_short")
     app.add_template_global(image_url)
     app.add_template_global(image_srcset)
     app.add_template_global(url_in_language)
@@ -140,8 +141,53 @@ def shop_reference():
         return {"reference": Reference(families=(), programs=())}
 
 
+def mini_cart_count() -> int:
+    """Units in this visitor's cart; no query at all for visitors without a cart cookie."""
+    from storefront.cart.identity import current_cart_token
+    from storefront.cart.services import cart_item_count
+
+    token = current_cart_token()
+    return cart_item_count(token) if token else 0
+
+
+def delivery_label(method: str) -> str:
+    """The buyer-facing name of a delivery method."""
+    labels = {
+        "courier": _l("Courier to your address"),
+        "same_day": _l("Same-day delivery in Palembang"),
+        "pickup": _l("Pick up at the shop (free)"),
+    }
+    return str(labels.get(method, method))
+
+
+def status_label(status: str) -> str:
+    """The buyer-facing name of an order status."""
+    labels = {
+        "pending_payment": _l("Waiting for payment"),
+        "awaiting_transfer": _l("Waiting for your bank transfer"),
+        "awaiting_pickup_payment": _l("Reserved: pay in cash at pickup"),
+        "paid": _l("Paid"),
+        "in_production": _l("Being made"),
+        "packed": _l("Packed"),
+        "shipped": _l("Shipped"),
+        "ready_for_pickup": _l("Ready for pickup"),
+        "completed": _l("Completed"),
+        "cancelled": _l("Cancelled"),
+        "expired": _l("Expired: not paid in time"),
+        "refunded": _l("Refunded"),
+        "partially_refunded": _l("Partly refunded"),
+    }
+    return str(labels.get(status, status))
+
+
+def has_endpoint(name: str) -> bool:
+    """Whether the app has a view called ``name``."""
+    return name in current_app.view_functions
+
+
 def register_labels(app: Flask) -> None:
     """Install the label helpers."""
-    for helper in (option_label, support_label, partner_kind_label, stock_text, stock_status):
+    for helper in (option_label, support_label, partner_kind_label, stock_text, stock_status,
+                   mini_cart_count, has_endpoint, delivery_label, status_label):
         app.add_template_global(helper)
     app.context_processor(shop_reference)

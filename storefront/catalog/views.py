@@ -45,7 +45,8 @@ def product(slug: str):
         detail = services.product_detail(slug, today=shop_today())
     except services.CatalogError:
         abort(404)
-    selected = _selected_variant(detail.variants, request.args.get("variant", ""))
+    raw_variant = request.args.get("variant_id") or request.args.get("variant", "")
+    selected = _selected_variant(detail.variants, raw_variant)
     return render_template(
         "catalog/product.html",
         detail=detail,

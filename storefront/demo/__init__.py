@@ -204,6 +204,9 @@ def _new_variants(
                 options=dict(item_variant.options),
                 price=item_variant.price,
                 on_hand=item_variant.on_hand,
+                # Set explicitly: column defaults only apply at INSERT, and
+                # refresh_derived_columns reads is_active before the flush.
+                is_active=True,
                 position=first_position + len(variants),
             )
         )
@@ -215,7 +218,9 @@ def _store_pictures(item: data.ProductData, media_root: str | Path) -> list[Stor
     """Draw the product's photos and store them; the first is the cover."""
     options = item.variants[0].options
     tint = colour_of(options.get("warna") or options.get("rasa"))
-    pictures = product_images(item.category, item.slug, shape=item.image_shape, tint=tint)
+    pictures = product_images(
+        item.category, item.slug, shape=item.image_shape, tint=tint, motif=options.get("motif")
+    )
     return [
         store_image(media_root, picture, key=image_key("demo", item.slug, str(position + 1)))
         for position, picture in enumerate(pictures)
@@ -289,6 +294,7 @@ def _seed_products(
             length_cm=length,
             width_cm=width,
             height_cm=height,
+            is_active=True,
             is_featured=item.featured,
             variants=_new_variants(item, taken_skus, 0, report),
             images=_image_rows(item, stored),

@@ -117,7 +117,9 @@ def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
 
 
 def _diamond(draw: ImageDraw.ImageDraw, cx: float, cy: float, r: float, fill, outline=None):
-    draw.polygon([(cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy)], fill=fill, outline=outline)
+    draw.polygon(
+        [(cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy)], fill=fill, outline=outline
+    )
 
 
 def _star(draw: ImageDraw.ImageDraw, cx: float, cy: float, r: float, points: int, fill):
@@ -138,7 +140,23 @@ def _flower(draw: ImageDraw.ImageDraw, cx: float, cy: float, r: float, fill, cen
     draw.ellipse((cx - petal, cy - petal, cx + petal, cy + petal), fill=centre)
 
 
-def _songket_cloth(rng: random.Random, tint: RGB | None) -> Image.Image:
+def _songket_style(motif: str | None, rng: random.Random) -> str:
+    """The drawing style for a Palembang motif name; unknown motifs draw at random."""
+    name = (motif or "").lower()
+    if "lepus" in name:
+        return "lepus"  # the ground almost covered in gold
+    if "tabur" in name or "bintang" in name:
+        return "star"  # scattered stars
+    if "bungo" in name or "cantik manis" in name:
+        return "flower"
+    if "limar" in name:
+        return "limar"  # tie-dyed silk bands with a little gold
+    if "nago" in name or "jando" in name:
+        return "diamond"
+    return rng.choice(("diamond", "star", "flower", "lepus"))
+
+
+def _songket_cloth(rng: random.Random, tint: RGB | None, motif: str | None = None) -> Image.Image:
     ground = tint or rng.choice(_SONGKET_GROUNDS)
     gold = rng.choice(_GOLDS)
     dark_gold = _shade(gold, 0.72)
@@ -167,13 +185,19 @@ def _songket_cloth(rng: random.Random, tint: RGB | None) -> Image.Image:
                 fill=dark_gold,
             )
 
-    # Body: a grid of motifs; the seed picks the motif, the grid and the accents.
+    # Body: a grid of motifs; the motif name picks the style, the seed the grid and accents.
     body_top, body_bottom = band + 14, SIZE - band - 14
     cols = rng.choice((5, 6, 7, 8))
     cell = SIZE / cols
     rows = max(2, int((body_bottom - body_top) / cell))
     cell_y = (body_bottom - body_top) / rows
-    motif = rng.choice(("diamond", "star", "flower", "lepus"))
+    style = _songket_style(motif, rng)
+    if style == "limar":
+        # Limar: the silk weft is tie-dyed in bands before weaving.
+        band_width = rng.choice((40, 50, 64))
+        for i, x in enumerate(range(0, SIZE, band_width)):
+            shade = 1.0 if i % 2 == 0 else (0.75 if i % 4 == 1 else 1.25)
+            draw.rectangle((x, body_top, x + band_width, body_bottom), fill=_shade(ground, shade))
     accent = rng.choice(_GOLDS)
     half_drop = rng.random() < 0.5
     for row in range(rows):
@@ -183,18 +207,24 @@ def _songket_cloth(rng: random.Random, tint: RGB | None) -> Image.Image:
             r = min(cell, cell_y) * 0.38
             if cx - r > SIZE:
                 continue
-            if motif == "diamond":
+            if style == "diamond":
                 _diamond(draw, cx, cy, r, fill=gold)
                 _diamond(draw, cx, cy, r * 0.55, fill=ground)
                 _diamond(draw, cx, cy, r * 0.25, fill=accent)
-            elif motif == "star":
+            elif style == "star":
                 _star(draw, cx, cy, r, rng.choice((4, 6, 8)), fill=gold)
-                draw.ellipse((cx - r * 0.15, cy - r * 0.15, cx + r * 0.15, cy + r * 0.15), fill=ground)
-            elif motif == "flower":
+                draw.ellipse(
+                    (cx - r * 0.15, cy - r * 0.15, cx + r * 0.15, cy + r * 0.15), fill=ground
+                )
+            elif style == "flower":
                 _flower(draw, cx, cy, r, fill=gold, centre=dark_gold)
+            elif style == "limar":
+                _diamond(draw, cx, cy, r * 0.35, fill=gold)
             else:
                 # Lepus: the ground is almost covered in gold, small gaps show through.
-                draw.rectangle((cx - cell / 2, cy - cell_y / 2, cx + cell / 2, cy + cell_y / 2), fill=dark_gold)
+                draw.rectangle(
+                    (cx - cell / 2, cy - cell_y / 2, cx + cell / 2, cy + cell_y / 2), fill=dark_gold
+                )
                 _diamond(draw, cx, cy, r * 1.2, fill=gold)
                 _star(draw, cx, cy, r * 0.6, 4, fill=ground)
     # Thin gold stripes between rows, like the lines that frame each motif row.
@@ -222,7 +252,9 @@ def _garment_mask(shape: str) -> Image.Image:
         # Neckline
         draw.polygon([(350, 150), (450, 150), (400, 230 if shape != "shirt" else 200)], fill=0)
     elif shape == "dress":
-        draw.polygon([(310, 130), (490, 130), (530, 330), (640, 720), (160, 720), (270, 330)], fill=255)
+        draw.polygon(
+            [(310, 130), (490, 130), (530, 330), (640, 720), (160, 720), (270, 330)], fill=255
+        )
         draw.polygon([(310, 130), (250, 200), (215, 330), (270, 330)], fill=255)
         draw.polygon([(490, 130), (550, 200), (585, 330), (530, 330)], fill=255)
         draw.ellipse((350, 100, 450, 180), fill=0)
@@ -257,7 +289,7 @@ def _jumputan_layer(rng: random.Random, colour: RGB) -> Image.Image:
     return layer
 
 
-def _fashion(rng: random.Random, shape: str, tint: RGB | None) -> Image.Image:
+def _fashion(rng: random.Random, shape: str, tint: RGB | None, motif: str | None) -> Image.Image:
     image = Image.new("RGB", (SIZE, SIZE), rng.choice(_SOFT_GROUNDS))
     draw = ImageDraw.Draw(image)
     # Shadow under the garment: a product laid flat on a table.
@@ -285,7 +317,7 @@ def _fashion(rng: random.Random, shape: str, tint: RGB | None) -> Image.Image:
 # --- bakery ----------------------------------------------------------------
 
 
-def _bakery(rng: random.Random, shape: str, tint: RGB | None) -> Image.Image:
+def _bakery(rng: random.Random, shape: str, tint: RGB | None, motif: str | None) -> Image.Image:
     cream = _jitter((246, 236, 214), rng, 6)
     image = Image.new("RGB", (SIZE, SIZE), cream)
     draw = ImageDraw.Draw(image)
@@ -305,11 +337,15 @@ def _bakery(rng: random.Random, shape: str, tint: RGB | None) -> Image.Image:
             r = rng.randint(62, 74)
             draw.ellipse((cx - r, cy - r + 8, cx + r, cy + r + 8), fill=_shade(crust, 0.7))
             draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=crust)
-            draw.ellipse((cx - r * 0.55, cy - r * 0.6, cx + r * 0.15, cy - r * 0.1), fill=_shade(crust, 1.3))
+            draw.ellipse(
+                (cx - r * 0.55, cy - r * 0.6, cx + r * 0.15, cy - r * 0.1), fill=_shade(crust, 1.3)
+            )
             if shape == "donut":
                 draw.ellipse((cx - 18, cy - 18, cx + 18, cy + 18), fill=(252, 250, 244))
                 glaze = tint or (90, 50, 30)
-                draw.arc((cx - r + 8, cy - r + 8, cx + r - 8, cy + r - 8), 200, 340, fill=glaze, width=14)
+                draw.arc(
+                    (cx - r + 8, cy - r + 8, cx + r - 8, cy + r - 8), 200, 340, fill=glaze, width=14
+                )
             elif tint:
                 draw.ellipse((cx - 14, cy - 14, cx + 14, cy + 14), fill=tint)
     elif shape in ("layer", "slices"):
@@ -320,7 +356,9 @@ def _bakery(rng: random.Random, shape: str, tint: RGB | None) -> Image.Image:
             y0, y1 = 300 + k * 20, 560 + k * 20
             h = (y1 - y0) / layers
             for i in range(layers):
-                draw.rectangle((x0, y0 + i * h, x0 + 120, y0 + (i + 1) * h), fill=dark if i % 2 else light)
+                draw.rectangle(
+                    (x0, y0 + i * h, x0 + 120, y0 + (i + 1) * h), fill=dark if i % 2 else light
+                )
             draw.rectangle((x0, y0, x0 + 120, y1), outline=_shade(crust, 0.55), width=3)
     elif shape == "roll":
         cx, cy, r = 400, 440, 200
@@ -330,7 +368,9 @@ def _bakery(rng: random.Random, shape: str, tint: RGB | None) -> Image.Image:
             rr = r - 30 - i * 34
             if rr <= 0:
                 break
-            draw.arc((cx - rr, cy - rr, cx + rr, cy + rr), i * 40, i * 40 + 300, fill=filling, width=16)
+            draw.arc(
+                (cx - rr, cy - rr, cx + rr, cy + rr), i * 40, i * 40 + 300, fill=filling, width=16
+            )
     elif shape == "bread":
         draw.rounded_rectangle((190, 300, 610, 600), radius=120, fill=_shade(crust, 0.7))
         draw.rounded_rectangle((190, 280, 610, 580), radius=120, fill=crust)
@@ -344,9 +384,14 @@ def _bakery(rng: random.Random, shape: str, tint: RGB | None) -> Image.Image:
         for i in range(8):
             angle = math.pi * i / 4
             draw.line(
-                (cx + 40 * math.cos(angle), cy + 40 * math.sin(angle),
-                 cx + r * math.cos(angle), cy + r * math.sin(angle)),
-                fill=_shade(crust, 0.6), width=4,
+                (
+                    cx + 40 * math.cos(angle),
+                    cy + 40 * math.sin(angle),
+                    cx + r * math.cos(angle),
+                    cy + r * math.sin(angle),
+                ),
+                fill=_shade(crust, 0.6),
+                width=4,
             )
     return image
 
@@ -365,7 +410,7 @@ def _banana_leaf(rng: random.Random) -> Image.Image:
     return image
 
 
-def _tempe(rng: random.Random, shape: str, tint: RGB | None) -> Image.Image:
+def _tempe(rng: random.Random, shape: str, tint: RGB | None, motif: str | None) -> Image.Image:
     image = _banana_leaf(rng)
     draw = ImageDraw.Draw(image)
     base = (236, 222, 186)
@@ -378,7 +423,9 @@ def _tempe(rng: random.Random, shape: str, tint: RGB | None) -> Image.Image:
             for k in range(6):
                 angle = math.pi * k / 3 + rng.uniform(-0.25, 0.25)
                 reach = rng.uniform(0.7, 1.0)
-                pts.append((cx + w / 2 * reach * math.cos(angle), cy + h / 2 * reach * math.sin(angle)))
+                pts.append(
+                    (cx + w / 2 * reach * math.cos(angle), cy + h / 2 * reach * math.sin(angle))
+                )
             draw.polygon(pts, fill=_jitter(golden, rng, 14), outline=_shade(golden, 0.7))
             for _ in range(3):
                 sx, sy = cx + rng.randint(-20, 20), cy + rng.randint(-12, 12)
@@ -399,11 +446,17 @@ def _tempe(rng: random.Random, shape: str, tint: RGB | None) -> Image.Image:
     if shape == "nugget":
         for _ in range(9):
             cx, cy = rng.randint(220, 580), rng.randint(240, 580)
-            draw.rounded_rectangle((cx - 60, cy - 40, cx + 60, cy + 40), radius=24, fill=(206, 146, 64))
-            draw.rounded_rectangle((cx - 54, cy - 36, cx + 54, cy + 30), radius=22, fill=(224, 170, 88))
+            draw.rounded_rectangle(
+                (cx - 60, cy - 40, cx + 60, cy + 40), radius=24, fill=(206, 146, 64)
+            )
+            draw.rounded_rectangle(
+                (cx - 54, cy - 36, cx + 54, cy + 30), radius=22, fill=(224, 170, 88)
+            )
         return image
     # A fresh block of tempe: white mycelium with the soybeans showing through.
-    blocks = [(180, 220, 620, 560)] if shape == "block" else [(140, 180, 420, 620), (400, 240, 680, 660)]
+    blocks = (
+        [(180, 220, 620, 560)] if shape == "block" else [(140, 180, 420, 620), (400, 240, 680, 660)]
+    )
     for x0, y0, x1, y1 in blocks:
         draw.rounded_rectangle((x0 + 10, y0 + 16, x1 + 10, y1 + 16), radius=26, fill=(34, 80, 36))
         draw.rounded_rectangle((x0, y0, x1, y1), radius=26, fill=base)
@@ -436,10 +489,18 @@ def _weave(rng: random.Random, tint: RGB | None, strip: int) -> Image.Image:
             colour = natural if over else other
             if over:
                 draw.rectangle((x0 + 2, y0, x0 + strip - 2, y0 + strip), fill=colour)
-                draw.line((x0 + strip / 2, y0, x0 + strip / 2, y0 + strip), fill=_shade(colour, 1.12), width=2)
+                draw.line(
+                    (x0 + strip / 2, y0, x0 + strip / 2, y0 + strip),
+                    fill=_shade(colour, 1.12),
+                    width=2,
+                )
             else:
                 draw.rectangle((x0, y0 + 2, x0 + strip, y0 + strip - 2), fill=colour)
-                draw.line((x0, y0 + strip / 2, x0 + strip, y0 + strip / 2), fill=_shade(colour, 1.12), width=2)
+                draw.line(
+                    (x0, y0 + strip / 2, x0 + strip, y0 + strip / 2),
+                    fill=_shade(colour, 1.12),
+                    width=2,
+                )
     return image
 
 
@@ -451,12 +512,17 @@ def _knit(rng: random.Random, tint: RGB | None) -> Image.Image:
     for row in range(SIZE // h + 1):
         for col in range(SIZE // w + 1):
             x, y = col * w, row * h
-            draw.polygon([(x, y), (x + w / 2, y + h), (x + w / 2 - 6, y + h), (x + 2, y + 8)], fill=yarn)
-            draw.polygon([(x + w, y), (x + w / 2, y + h), (x + w / 2 + 6, y + h), (x + w - 2, y + 8)], fill=_shade(yarn, 1.15))
+            draw.polygon(
+                [(x, y), (x + w / 2, y + h), (x + w / 2 - 6, y + h), (x + 2, y + 8)], fill=yarn
+            )
+            draw.polygon(
+                [(x + w, y), (x + w / 2, y + h), (x + w / 2 + 6, y + h), (x + w - 2, y + 8)],
+                fill=_shade(yarn, 1.15),
+            )
     return image
 
 
-def _crafts(rng: random.Random, shape: str, tint: RGB | None) -> Image.Image:
+def _crafts(rng: random.Random, shape: str, tint: RGB | None, motif: str | None) -> Image.Image:
     if shape == "mat":
         return _weave(rng, tint, rng.choice((40, 50, 60)))
     if shape == "knit":
@@ -484,31 +550,33 @@ def _crafts(rng: random.Random, shape: str, tint: RGB | None) -> Image.Image:
         for cx, cy in ((270, 330), (530, 330), (270, 560), (530, 560)):
             mdraw.ellipse((cx - 110, cy - 110, cx + 110, cy + 110), fill=255)
     elif shape == "cushion":
-        fill = _songket_cloth(rng, tint)
+        fill = _songket_cloth(rng, tint, motif)
         mdraw.rounded_rectangle((150, 150, 650, 650), radius=60, fill=255)
     elif shape == "runner":
-        fill = _songket_cloth(rng, tint)
+        fill = _songket_cloth(rng, tint, motif)
         mdraw.rectangle((80, 300, 720, 520), fill=255)
     elif shape == "wallet":
-        fill = _songket_cloth(rng, tint)
+        fill = _songket_cloth(rng, tint, motif)
         mdraw.rounded_rectangle((170, 280, 630, 600), radius=30, fill=255)
         draw.rounded_rectangle((176, 292, 636, 612), radius=30, fill=_shade(ground, 0.8))
     else:  # small songket pieces: brooches, key rings, hair clips
-        fill = _songket_cloth(rng, tint)
+        fill = _songket_cloth(rng, tint, motif)
         for cx, cy in ((260, 300), (540, 300), (400, 520)):
             mdraw.ellipse((cx - 120, cy - 120, cx + 120, cy + 120), fill=255)
             draw.ellipse((cx - 128, cy - 124, cx + 128, cy + 132), fill=_shade(ground, 0.8))
             if shape == "keychain":
                 draw.line((cx, cy - 120, cx, cy - 190), fill=(180, 180, 186), width=6)
-                draw.ellipse((cx - 24, cy - 236, cx + 24, cy - 188), outline=(180, 180, 186), width=6)
+                draw.ellipse(
+                    (cx - 24, cy - 236, cx + 24, cy - 188), outline=(180, 180, 186), width=6
+                )
     image.paste(fill, mask=mask)
     return image
 
 
 # --- public ----------------------------------------------------------------
 
-_FAMILIES: dict[str, Callable[[random.Random, str, RGB | None], Image.Image]] = {
-    "songket": lambda rng, shape, tint: _songket_cloth(rng, tint),
+_FAMILIES: dict[str, Callable[[random.Random, str, RGB | None, str | None], Image.Image]] = {
+    "songket": lambda rng, shape, tint, motif: _songket_cloth(rng, tint, motif),
     "fashion": _fashion,
     "roti-kue": _bakery,
     "tempe": _tempe,
@@ -523,16 +591,20 @@ def _brand(image: Image.Image) -> None:
     draw.text((36, SIZE - 58), "CANTIK", fill=(122, 22, 38), font=_font(28))
 
 
-def product_images(family: str, seed: str, *, shape: str, tint: RGB | None = None) -> list[Image.Image]:
+def product_images(
+    family: str, seed: str, *, shape: str, tint: RGB | None = None, motif: str | None = None
+) -> list[Image.Image]:
     """Two 800x800 pictures of a product: the whole piece, then a close-up of it."""
     rng = _rng(seed)
     draw_family = _FAMILIES.get(family, _FAMILIES["kerajinan"])
-    whole = draw_family(rng, shape, tint)
+    whole = draw_family(rng, shape, tint, motif)
     # The close-up is a crop of the same picture, so it shows the same piece.
     side = rng.randint(300, 420)
     x0 = rng.randint(150, SIZE - side - 150)
     y0 = rng.randint(150, SIZE - side - 150)
-    detail = whole.crop((x0, y0, x0 + side, y0 + side)).resize((SIZE, SIZE), Image.Resampling.BICUBIC)
+    detail = whole.crop((x0, y0, x0 + side, y0 + side)).resize(
+        (SIZE, SIZE), Image.Resampling.BICUBIC
+    )
     _brand(whole)
     return [whole, detail]
 
@@ -541,7 +613,9 @@ def partner_logo(initials: str, colour: RGB) -> Image.Image:
     """A square logo stand-in: the partner's initials on its colour."""
     image = Image.new("RGB", (LOGO_SIZE, LOGO_SIZE), colour)
     draw = ImageDraw.Draw(image)
-    draw.rounded_rectangle((16, 16, LOGO_SIZE - 16, LOGO_SIZE - 16), radius=36, outline=(255, 255, 255), width=8)
+    draw.rounded_rectangle(
+        (16, 16, LOGO_SIZE - 16, LOGO_SIZE - 16), radius=36, outline=(255, 255, 255), width=8
+    )
     text = initials[:4].upper()
     font = _font(150 if len(text) <= 2 else 118 if len(text) == 3 else 92)
     draw.text((LOGO_SIZE / 2, LOGO_SIZE / 2), text, fill=(255, 255, 255), font=font, anchor="mm")

@@ -1,0 +1,214 @@
+"""Account pages: sign up, log in and out, reset a password, see orders, export and erase data."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from storefront.accounts import services
+from storefront.accounts.forms import (
+    DeleteAccountForm,
+    LoginForm,
+    RegisterForm,
+    ResetForm,
+    ResetRequestForm,
+)
+from storefront.extensions import limiter
+from storefront.i18n import current_language
+from storefront.timeutil import shop_today
+
+accounts = Blueprint("accounts", __name__, url_prefix="/account")
+
+ATTEMPTS_LIMIT = "10 per minute"
+
+
+@accounts.after_request
+def _private(response):
+    """Account pages show personal data and one-time links: never cache or leak them."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@accounts.route("/register", methods=["GET", "POST"])
+@limiter.limit(ATTEMPTS_LIMIT, methods=["POST"])
+def register():
+    """Create a buyer account and log in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.profile"))
+    form = RegisterForm(next=request.args.get("next", ""))
+    if request.method == "GET":
+        return render_template("accounts/register.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("accounts/register.html", form=form), 400
+    try:
+        user = services.register_buyer(
+            email=form.email.data,
+            password=form.password.data,
+            name=form.name.data,
+            language=current_language(),
+        )
+    except services.AccountError as error:
+        _show_error(form, error)
+        return render_template("accounts/register.html", form=form), 400
+    _log_in(user, remember=form.remember.data)
+    flash(_("Welcome to Cantik! Your account is ready."), "success")
+    return redirect(_safe_next(form.next.data) or url_for("accounts.profile"))
+
+
+@accounts.route("/login", methods=["GET", "POST"])
+@limiter.limit(ATTEMPTS_LIMIT, methods=["POST"])
+def login():
+    """Log in with e-mail and password, then go back to where the buyer came from."""
+    form = LoginForm(next=request.args.get("next", ""))
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(_safe_next(form.next.data) or url_for("accounts.profile"))
+        return render_template("accounts/login.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("accounts/login.html", form=form), 400
+    try:
+        user = services.authenticate(email=form.email.data, password=form.password.data)
+    except services.InvalidCredentials as error:
+        return render_template("accounts/login.html", form=form, error=str(error)), 401
+    _log_in(user, remember=form.remember.data)
+    return redirect(_safe_next(form.next.data) or url_for("accounts.profile"))
+
+
+@accounts.post("/logout")
+def logout():
+    """Log out (POST only, so a link on another site cannot do it)."""
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("catalog.home"))
+
+
+@accounts.get("")
+@login_required
+def profile():
+    """The buyer's details and order history."""
+    return render_template(
+        "accounts/profile.html",
+        user=current_user,
+        orders=services.order_history(current_user._get_current_object()),
+    )
+
+
+@accounts.route("/password-reset", methods=["GET", "POST"])
+@limiter.limit(ATTEMPTS_LIMIT, methods=["POST"])
+def request_password_reset():
+    """Ask for a reset link; the answer is the same whether the account exists or not."""
+    form = ResetRequestForm()
+    if request.method == "GET":
+        return render_template("accounts/reset_request.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("accounts/reset_request.html", form=form), 400
+    services.request_password_reset(email=form.email.data, language=current_language())
+    return render_template("accounts/reset_sent.html")
+
+
+@accounts.route("/password-reset/<token>", methods=["GET", "POST"])
+@limiter.limit(ATTEMPTS_LIMIT, methods=["POST"])
+def reset_password(token: str):
+    """Choose a new password from the link in the e-mail."""
+    form = ResetForm()
+    try:
+        if request.method == "GET":
+            services.user_for_reset_token(token)
+            return render_template("accounts/reset_password.html", form=form)
+        if not form.validate_on_submit():
+            return render_template("accounts/reset_password.html", form=form), 400
+        services.reset_password(token=token, new_password=form.password.data)
+    except services.InvalidResetLink as error:
+        return render_template("accounts/reset_invalid.html", error=str(error)), 400
+    except services.AccountError as error:
+        _show_error(form, error)
+        return render_template("accounts/reset_password.html", form=form), 400
+    logout_user()
+    flash(_("Your password has been changed. Please log in with the new one."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@accounts.get("/export")
+@login_required
+def export():
+    """Download everything the shop holds about the buyer as JSON."""
+    data = services.export_personal_data(current_user._get_current_object())
+    response = current_app.response_class(
+        json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json"
+    )
+    filename = f"cantik-account-{shop_today().isoformat()}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@accounts.route("/delete", methods=["GET", "POST"])
+@login_required
+@limiter.limit(ATTEMPTS_LIMIT, methods=["POST"])
+def delete():
+    """Erase the account after the buyer confirms with the password."""
+    form = DeleteAccountForm()
+    if request.method == "GET":
+        return render_template("accounts/delete.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("accounts/delete.html", form=form), 400
+    user = current_user._get_current_object()
+    try:
+        services.authenticate(email=user.email, password=form.password.data)
+    except services.InvalidCredentials:
+        form.password.errors.append(_("That password is not correct."))
+        return render_template("accounts/delete.html", form=form), 401
+    services.erase_account(user)
+    logout_user()
+    return render_template("accounts/deleted.html")
+
+
+def _log_in(user, *, remember: bool) -> None:
+    """Start the session and bring the guest cart along."""
+    login_user(user, remember=bool(remember))
+    _merge_cart(user)
+
+
+def _merge_cart(user) -> None:
+    """Attach the guest cart to the account (until the cart service exists, do nothing)."""
+    try:
+        from storefront.cart.services import attach_cart_to_user
+    except ImportError:
+        return
+    attach_cart_to_user(cart_token=request.cookies.get("cart"), user_id=user.id)
+
+
+def _show_error(form, error: services.AccountError) -> None:
+    """Put a service error next to the field it is about, or above the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None (no open redirects)."""
+    if not target or len(target) > 1000 or not target.startswith("/"):
+        return None
+    if target.startswith("//") or "\\" in target:
+        return None
+    # Browsers drop tabs and newlines, which would turn "/\t/evil" into "//evil".
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

@@ -1,0 +1,1 @@
+"""Checkout: contact, delivery, review and placing the order."""

@@ -1,0 +1,120 @@
+"""Checkout: details, review, place. Works as a guest; an account only pre-fills the form."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from storefront.cart import services as carts
+from storefront.cart.identity import current_cart_token
+from storefront.checkout.forms import CheckoutForm
+from storefront.extensions import limiter
+from storefront.i18n import current_language
+from storefront.impact.referral import current_referral
+from storefront.orders import services as orders
+from storefront.orders.models import PaymentMethod
+from storefront.payments.methods import PAYMENT_OPTIONS
+
+checkout = Blueprint("checkout", __name__, url_prefix="/checkout")
+
+
+def _details(data: dict) -> orders.CheckoutDetails:
+    return orders.CheckoutDetails(language=current_language(), **data)
+
+
+@checkout.route("", methods=["GET", "POST"])
+def details():
+    """Contact, delivery and payment choices; kept on the cart for the review step."""
+    priced = carts.price_cart(current_cart_token(), language=current_language())
+    if priced.is_empty:
+        flash(_("Your cart is empty."), "info")
+        return redirect(url_for("cart.show"), code=303)
+    saved = (priced.cart.checkout or {}) if priced.cart else {}
+    if not saved and current_user.is_authenticated:
+        saved = {"name": current_user.name, "email": current_user.email,
+                 "phone": current_user.phone}
+    form = CheckoutForm(data=saved if request.method == "GET" else None)
+    if request.method == "GET" and not form.delivery_method.data:
+        form.delivery_method.data = "pickup" if priced.has_perishable else "courier"
+        form.payment_method.data = PaymentMethod.CARD.value
+    if request.method == "POST":
+        if form.validate_on_submit():
+            carts.save_checkout_details(cart_token=current_cart_token(), details=form.details())
+            return redirect(url_for("checkout.review"), code=303)
+        return render_template("checkout/details.html", form=form, priced=priced), 400
+    return render_template("checkout/details.html", form=form, priced=priced)
+
+
+@checkout.get("/review")
+def review():
+    """Everything the order will contain and cost, priced now; the place-order button."""
+    priced = carts.price_cart(current_cart_token(), language=current_language())
+    if priced.is_empty:
+        flash(_("Your cart is empty."), "info")
+        return redirect(url_for("cart.show"), code=303)
+    if not priced.cart.checkout:
+        return redirect(url_for("checkout.details"), code=303)
+    details = _details(priced.cart.checkout)
+    try:
+        quote = orders.quote_delivery(priced.lines, details)
+    except orders.OrderError as error:
+        flash(error.message, "error")
+        return redirect(url_for("checkout.details"), code=303)
+    return render_template(
+        "checkout/review.html",
+        priced=priced,
+        details=details,
+        quote=quote,
+        payment_option=PAYMENT_OPTIONS[details.payment_method],
+    )
+
+
+@checkout.post("/place")
+@limiter.limit("20 per minute")
+def place():
+    """Place the order reviewed at ``revision``; a repeated submission finds the same order."""
+    token = current_cart_token()
+    cart = carts.find_cart(token)
+    revision = request.form.get("revision", "")
+    if not revision.isdigit() or len(revision) > 9:
+        abort(400, description=_("The order form was incomplete. Please review your order again."))
+    if cart is None:
+        flash(_("Your cart is empty."), "info")
+        return redirect(url_for("cart.show"), code=303)
+    key = f"cart-{cart.id}-r{revision}"
+    already = orders.find_order_by_idempotency_key(key)
+    if already is not None:  # a second click or a retry: show the order the first one placed
+        return _after_placing(already)
+    if not cart.checkout:
+        return redirect(url_for("checkout.details"), code=303)
+    try:
+        order = orders.place_order(
+            cart_token=token,
+            cart_revision=int(revision),
+            details=_details(cart.checkout),
+            idempotency_key=key,
+            user_id=current_user.id if current_user.is_authenticated else None,
+            referral_partner_slug=current_referral(),
+        )
+    except orders.SoldOut as error:
+        flash(error.message, "error")
+        priced = carts.price_cart(token, language=current_language())
+        return render_template("cart/cart.html", priced=priced), 409
+    except orders.CartChanged as error:
+        flash(error.message, "error")
+        priced = carts.price_cart(token, language=current_language())
+        return render_template("cart/cart.html", priced=priced), 409
+    except orders.OrderError as error:
+        flash(error.message, "error")
+        form = CheckoutForm(data=cart.checkout)
+        priced = carts.price_cart(token, language=current_language())
+        return render_template("checkout/details.html", form=form, priced=priced), 400
+    return _after_placing(order)
+
+
+def _after_placing(order):
+    """Card orders go on to payment; the others to their order page with instructions."""
+    if order.payment_method == PaymentMethod.CARD and order.status == "pending_payment":
+        return redirect(url_for("payments.pay", token=order.access_token), code=303)
+    return redirect(url_for("orders.status", token=order.access_token), code=303)

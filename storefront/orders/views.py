@@ -1,0 +1,40 @@
+"""The buyer's order pages, at an unguessable URL that needs no account."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, render_template
+
+from storefront.orders import services
+from storefront.payments.methods import PAYMENT_OPTIONS
+
+orders = Blueprint("orders", __name__, url_prefix="/orders")
+
+
+def _order_or_404(token: str):
+    order = services.find_order_by_token(token)
+    if order is None:
+        abort(404)
+    services.expire_order(order)  # lazily: an order past its time is released on sight
+    return order
+
+
+@orders.get("/<token>")
+def status(token: str):
+    """Lines, delivery, payment state, history and the programme behind each item."""
+    order = _order_or_404(token)
+    return render_template(
+        "orders/status.html", order=order, payment_option=PAYMENT_OPTIONS.get(order.payment_method)
+    )
+
+
+@orders.get("/<token>/status.json")
+def status_json(token: str):
+    """The order's state for the return page's polling."""
+    order = _order_or_404(token)
+    response = jsonify(
+        status=order.status,
+        paid=order.paid_at is not None and not order.needs_refund,
+        problem=order.payment_problem,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,66 @@
+"""The ways a buyer can pay, behind one small interface.
+
+Most Indonesian buyers do not pay by card, so a card payment through Stripe
+is one method among three: bank transfer (staff confirm receipt) and cash
+when collecting the order at the shop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from storefront.orders.models import DeliveryMethod, OrderStatus, PaymentMethod
+
+
+@dataclass(frozen=True)
+class PaymentOption:
+    """How one payment method behaves at checkout."""
+
+    code: str
+    label: object
+    description: object
+    initial_status: str
+    expiry_config_key: str
+    pickup_only: bool = False
+
+    def available_for(self, delivery_method: str) -> bool:
+        """Whether this method can pay for an order delivered by ``delivery_method``."""
+        return not self.pickup_only or delivery_method == DeliveryMethod.PICKUP
+
+    def expiry(self, config) -> timedelta:
+        """How long the order's stock stays reserved while this payment is awaited."""
+        return timedelta(minutes=int(config[self.expiry_config_key]))
+
+
+PAYMENT_OPTIONS: dict[str, PaymentOption] = {
+    option.code: option
+    for option in (
+        PaymentOption(
+            code=PaymentMethod.CARD.value,
+            label=_l("Card or wallet (Stripe)"),
+            description=_l("Pay now; card details go straight to Stripe, never to us."),
+            initial_status=OrderStatus.PENDING_PAYMENT.value,
+            expiry_config_key="ORDER_EXPIRY_MINUTES",
+        ),
+        PaymentOption(
+            code=PaymentMethod.BANK_TRANSFER.value,
+            label=_l("Bank transfer"),
+            description=_l("Transfer to our account with the order reference; we confirm receipt."),
+            initial_status=OrderStatus.AWAITING_TRANSFER.value,
+            expiry_config_key="BANK_TRANSFER_EXPIRY_MINUTES",
+        ),
+        PaymentOption(
+            code=PaymentMethod.CASH_ON_PICKUP.value,
+            label=_l("Cash at pickup"),
+            description=_l("Pay in cash when you collect your order at the shop."),
+            initial_status=OrderStatus.AWAITING_PICKUP_PAYMENT.value,
+            expiry_config_key="PICKUP_PAYMENT_EXPIRY_MINUTES",
+            pickup_only=True,
+        ),
+    )
+}
+
+PAYABLE_STATUSES = tuple(option.initial_status for option in PAYMENT_OPTIONS.values())
