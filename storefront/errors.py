@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
@@ -16,6 +18,12 @@ def register(app: Flask) -> None:
         custom = error.description != type(error).description
         message = error.description if custom else None
         return render_template(template, error=error, error_message=message), error.code
+
+    @app.errorhandler(CSRFError)
+    def stale_form(error: CSRFError):
+        # Flask-WTF's reasons are msgids in the shop's catalogue ("The CSRF token has expired.").
+        message = _(error.description)
+        return render_template("errors/error.html", error=error, error_message=message), 400
 
     @app.errorhandler(500)
     def server_error(error):

@@ -27,8 +27,10 @@ class RegisterForm(FlaskForm):
     )
     confirm = PasswordField(
         _l("Repeat the password"),
-        validators=[DataRequired(_l("Please repeat the password.")),
-                    EqualTo("password", _l("The two passwords are not the same."))],
+        validators=[
+            DataRequired(_l("Please repeat the password.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
+        ],
     )
     remember = BooleanField(_l("Keep me logged in on this device"))
     next = HiddenField()
@@ -62,8 +64,10 @@ class ResetForm(FlaskForm):
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
-        validators=[DataRequired(_l("Please repeat the password.")),
-                    EqualTo("password", _l("The two passwords are not the same."))],
+        validators=[
+            DataRequired(_l("Please repeat the password.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
+        ],
     )
 
 

@@ -248,8 +248,13 @@ def erase_account(user: User) -> None:
         order.postal_code = ""
         order.personal_data_erased_at = now
         db.session.add(
-            OrderEvent(order_id=order.id, from_status=order.status, to_status=order.status,
-                       note=ERASURE_NOTE, actor="buyer")
+            OrderEvent(
+                order_id=order.id,
+                from_status=order.status,
+                to_status=order.status,
+                note=ERASURE_NOTE,
+                actor="buyer",
+            )
         )
 
     # Only the account's own address and its own orders: an order's e-mail may
@@ -307,8 +312,10 @@ def _reset_serializer() -> URLSafeTimedSerializer:
 def _load_reset_token(token: str, *, lock: bool) -> User:
     """The user a valid, unused, unexpired token names; raises ``InvalidResetLink``."""
     invalid = InvalidResetLink(
-        _("This password reset link is invalid, has expired or was already used. "
-          "Please ask for a new one.")
+        _(
+            "This password reset link is invalid, has expired or was already used. "
+            "Please ask for a new one."
+        )
     )
     try:
         payload = _reset_serializer().loads(token, max_age=RESET_LINK_MAX_AGE)

@@ -340,7 +340,7 @@ def refresh_derived_columns(product: Product) -> None:
     Call after changing a product's names, descriptions or variants, before
     the transaction commits; the listing sorts and searches on these columns.
     """
-    prices = [v.price for v in product.variants if v.is_active]
+    prices = [v.price for v in product.variants if v.is_active is not False]
     product.price_from = min(prices) if prices else 0
     category = product.category or db.session.get(Category, product.category_id)
     program = product.program or db.session.get(TrainingProgram, product.program_id)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from storefront.checkout.shipping import PROVINCES
+from storefront.forms import ShopForm
 from storefront.orders.models import DeliveryMethod
 from storefront.payments.methods import PAYMENT_OPTIONS
 
@@ -36,7 +36,7 @@ def normalise_email(raw: str) -> str:
         raise ValueError(str(error)) from None
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(ShopForm):
     """Contact, delivery and payment choices."""
 
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])

@@ -169,8 +169,12 @@ def send_pending(*, now: datetime | None = None, batch: int = 50) -> SendReport:
                 message.last_error = f"{type(error).__name__}: {error}"[:500]
                 message.next_attempt_at = now + retry_delay(message.attempts)
                 failed += 1
-                log.warning("outbox message %s failed (attempt %s): %s",
-                            message.id, message.attempts, message.last_error)
+                log.warning(
+                    "outbox message %s failed (attempt %s): %s",
+                    message.id,
+                    message.attempts,
+                    message.last_error,
+                )
             else:
                 message.sent_at = utcnow()
                 message.last_error = None
@@ -203,9 +207,7 @@ def _unsent_counts() -> tuple[int, int]:
     """(messages still to send, messages given up on)."""
     waiting = func.count().filter(OutboxMessage.attempts < MAX_ATTEMPTS)
     dead = func.count().filter(OutboxMessage.attempts >= MAX_ATTEMPTS)
-    row = db.session.execute(
-        select(waiting, dead).where(OutboxMessage.sent_at.is_(None))
-    ).one()
+    row = db.session.execute(select(waiting, dead).where(OutboxMessage.sent_at.is_(None))).one()
     db.session.commit()
     return int(row[0]), int(row[1])
 
@@ -244,7 +246,9 @@ class _Mailer:
         if not self.config["MAIL_SERVER"]:
             log.info(
                 "e-mail (MAIL_SERVER is not set, so it is only logged)\nTo: %s\nSubject: %s\n\n%s",
-                email["To"], email["Subject"], email.get_body(("plain",)).get_content(),
+                email["To"],
+                email["Subject"],
+                email.get_body(("plain",)).get_content(),
             )
             return
         try:

@@ -13,8 +13,8 @@ from factories import (
     make_agreement,
     make_category,
     make_partner,
-    make_program,
     make_product,
+    make_program,
 )
 
 from storefront.extensions import db
@@ -164,7 +164,7 @@ def test_product_page_for_perishables_shows_best_before_and_delivery_limits(clie
 def test_choosing_a_variant_without_javascript_shows_its_price(client, shop):
     variant = shop["lepus"].variants[1]
     page = text_of(client.get(f"/products/songket-lepus?variant={variant.id}"))
-    assert f'id="price">Rp3.750.000' in page
+    assert 'id="price">Rp3.750.000' in page
     assert f'value="{variant.id}"\n                 checked' in page or "checked" in page
 
 
