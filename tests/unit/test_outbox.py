@@ -174,6 +174,7 @@ def test_e_mails_are_written_in_the_order_language(smtp):
     send_pending()
 
     [(_, email)] = smtp.messages
+    assert email["Subject"] == "Pesanan Cantik Anda CTK-ID"
     text = email.get_body(("plain",)).get_content()
     assert "Kain Songket Lepus" in text and "Lepus Songket Cloth" not in text
     assert "Tenun Songket" in text

@@ -17,7 +17,7 @@ from storefront.catalog.models import Product, Variant
 from storefront.extensions import db
 from storefront.impact.models import TrainingProgram
 from storefront.inventory.models import MovementKind, StockMovement
-from storefront.orders.models import Order, OrderLine, OrderStatus
+from storefront.orders.models import Order, OrderLine, OrderStatus, ShippingRate
 from storefront.orders.services import (
     CartChanged,
     CheckoutDetails,
@@ -49,6 +49,28 @@ COURIER = CheckoutDetails(
     postal_code="12730",
 )
 NOW = datetime(2025, 3, 10, 3, 0, tzinfo=UTC)
+# The courier rates the migration seeds (tests/conftest.py truncates them away on PostgreSQL).
+SEEDED_RATES = [
+    ("courier", "palembang", 10000, 6000), ("courier", "sumsel", 16000, 11000),
+    ("courier", "sumatra", 28000, 21000), ("courier", "java", 34000, 26000),
+    ("courier", "other", 56000, 44000), ("same_day", "palembang", 25000, 5000),
+]
+
+
+@pytest.fixture(autouse=True)
+def in_request(app):
+    """Services run inside a request: their messages are translated with its language."""
+    with app.test_request_context("/"):
+        yield
+
+
+def ensure_shipping_rates() -> None:
+    if count(ShippingRate) == 0:
+        db.session.add_all(
+            ShippingRate(method=m, zone=z, first_kg=first, per_extra_kg=extra)
+            for m, z, first, extra in SEEDED_RATES
+        )
+        db.session.commit()
 
 
 @pytest.fixture
@@ -76,6 +98,7 @@ def shop(app):
         kind="made_to_order", prices=(3_000_000,), on_hand=3,
     )
     db.session.commit()
+    ensure_shipping_rates()
     return SimpleNamespace(
         weaving_id=weaving.id,
         baking_id=baking.id,

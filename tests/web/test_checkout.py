@@ -237,7 +237,7 @@ def test_a_stale_csrf_token_is_refused_with_a_clear_message(app, goods):
     response = client.post("/cart/add", data={"variant_id": goods["selendang"].variants[0].id,
                                               "quantity": "1", "csrf_token": "stale"})
     assert response.status_code == 400
-    assert "Formulir ini kedaluwarsa atau tidak valid" in page(response)
+    assert "Muat ulang halaman lalu coba lagi" in page(response)
     assert db.session.scalar(select(func.count()).select_from(CartLine)) == 0
 
 
