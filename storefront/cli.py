@@ -9,6 +9,7 @@ from flask import Flask, current_app
 def register(app: Flask) -> None:
     """Attach every command to ``app.cli``."""
     app.cli.add_command(seed_demo)
+    app.cli.add_command(release_expired)
     try:  # TEMPORARY until the outbox module lands
         from storefront.outbox.cli import register as register_outbox
 
@@ -24,3 +25,12 @@ def seed_demo() -> None:
 
     report = seed_demo_catalogue(media_root=current_app.config["MEDIA_ROOT"])
     click.echo(report.summary())
+
+
+@click.command("release-expired")
+def release_expired() -> None:
+    """Expire unpaid orders past their time and put their stock back."""
+    from storefront.orders.services import release_expired_reservations
+
+    count = release_expired_reservations()
+    click.echo(f"released {count} expired order(s)")

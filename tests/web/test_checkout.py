@@ -253,3 +253,22 @@ def test_referral_link_is_remembered_and_recorded_on_the_order(client, goods):
     client.post("/checkout/place", data={"revision": review_revision(client)})
     order = db.session.execute(select(Order)).scalar_one()
     assert order.referral_partner_id is not None
+
+
+def test_release_expired_command_puts_stock_back(app, client, runner, goods):
+    from datetime import timedelta
+
+    from storefront.timeutil import utcnow
+
+    add(client, goods["selendang"], 2)
+    fill_details(client)
+    client.post("/checkout/place", data={"revision": review_revision(client)})
+    order = db.session.execute(select(Order)).scalar_one()
+    order.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    result = runner.invoke(args=["release-expired"])
+    assert result.exit_code == 0 and "released 1" in result.output
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).status == "expired"
+    assert goods["selendang"].variants[0].on_hand == 5
+    assert "tidak dibayar tepat waktu" in page(client.get(f"/orders/{order.access_token}"))
