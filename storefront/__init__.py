@@ -33,10 +33,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extension instances to this app."""
-    from storefront import models  # noqa: F401  (every table known before migrations run)
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
+    from storefront import models  # noqa: F401  (every table known before migrations run)
     from storefront.extensions import (
         babel,
         configure_sqlite,
@@ -133,4 +133,6 @@ def register_commands(app: Flask) -> None:
 def configure_logging(app: Flask) -> None:
     """Log to stderr at INFO so e-mails printed in development are visible."""
     if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )

@@ -75,8 +75,12 @@ def main() -> None:
 
     app = create_app()
     # config.py read the environment at import, before the keys above were set.
-    for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET",
-                 "STRIPE_API_BASE"):
+    for name in (
+        "STRIPE_SECRET_KEY",
+        "STRIPE_PUBLISHABLE_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+        "STRIPE_API_BASE",
+    ):
         app.config[name] = os.environ.get(name, app.config.get(name, ""))
     try:
         app.run(host="127.0.0.1", port=args.port, use_reloader=False)

@@ -187,7 +187,16 @@ def has_endpoint(name: str) -> bool:
 
 def register_labels(app: Flask) -> None:
     """Install the label helpers."""
-    for helper in (option_label, support_label, partner_kind_label, stock_text, stock_status,
-                   mini_cart_count, has_endpoint, delivery_label, status_label):
+    for helper in (
+        option_label,
+        support_label,
+        partner_kind_label,
+        stock_text,
+        stock_status,
+        mini_cart_count,
+        has_endpoint,
+        delivery_label,
+        status_label,
+    ):
         app.add_template_global(helper)
     app.context_processor(shop_reference)

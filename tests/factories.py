@@ -18,66 +18,127 @@ _seq = itertools.count(1)
 
 
 def make_category(slug="songket", name_id="Songket", name_en="Songket") -> Category:
-    category = Category(slug=slug, name_id=name_id, name_en=name_en,
-                        description_id=f"Keluarga {name_id}", description_en=f"The {name_en} family")
+    category = Category(
+        slug=slug,
+        name_id=name_id,
+        name_en=name_en,
+        description_id=f"Keluarga {name_id}",
+        description_en=f"The {name_en} family",
+    )
     db.session.add(category)
     db.session.flush()
     return category
 
 
-def make_program(slug="tenun-songket", name_id="Tenun Songket", name_en="Songket Weaving",
-                 split=(50, 30, 20)) -> TrainingProgram:
+def make_program(
+    slug="tenun-songket", name_id="Tenun Songket", name_en="Songket Weaving", split=(50, 30, 20)
+) -> TrainingProgram:
     program = TrainingProgram(
-        slug=slug, name_id=name_id, name_en=name_en,
-        summary_id="Pelatihan menenun.", summary_en="Weaving training.",
-        story_id="Cerita program.\n\nParagraf kedua.", story_en="Programme story.\n\nSecond paragraph.",
-        premi_percent=split[0], pnbp_percent=split[1], capital_percent=split[2],
+        slug=slug,
+        name_id=name_id,
+        name_en=name_en,
+        summary_id="Pelatihan menenun.",
+        summary_en="Weaving training.",
+        story_id="Cerita program.\n\nParagraf kedua.",
+        story_en="Programme story.\n\nSecond paragraph.",
+        premi_percent=split[0],
+        pnbp_percent=split[1],
+        capital_percent=split[2],
     )
     db.session.add(program)
     db.session.flush()
     return program
 
 
-def make_partner(slug="dekranasda-sumsel", name="Dekranasda Sumatera Selatan",
-                 kind="crafts_council") -> Partner:
-    partner = Partner(slug=slug, name=name, kind=kind, website="https://example.org",
-                      description_id="Mitra pelatihan.", description_en="Training partner.")
+def make_partner(
+    slug="dekranasda-sumsel", name="Dekranasda Sumatera Selatan", kind="crafts_council"
+) -> Partner:
+    partner = Partner(
+        slug=slug,
+        name=name,
+        kind=kind,
+        website="https://example.org",
+        description_id="Mitra pelatihan.",
+        description_en="Training partner.",
+    )
     db.session.add(partner)
     db.session.flush()
     return partner
 
 
-def make_agreement(partner, program, *, valid_from, valid_to=None, weight=1,
-                   support_kind="trainer") -> Agreement:
-    agreement = Agreement(partner=partner, program=program, valid_from=valid_from,
-                          valid_to=valid_to, weight=weight, support_kind=support_kind,
-                          number=f"PKS/{next(_seq):04d}/TEST")
+def make_agreement(
+    partner, program, *, valid_from, valid_to=None, weight=1, support_kind="trainer"
+) -> Agreement:
+    agreement = Agreement(
+        partner=partner,
+        program=program,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        weight=weight,
+        support_kind=support_kind,
+        number=f"PKS/{next(_seq):04d}/TEST",
+    )
     db.session.add(agreement)
     db.session.flush()
     return agreement
 
 
-def make_product(category, program, *, name_id="Kain Songket Lepus", name_en="Lepus Songket Cloth",
-                 slug=None, kind="stock", prices=(150_000,), on_hand=5, lead_time_days=None,
-                 shelf_life_days=None, description_id="Kain tenun tangan.",
-                 description_en="Hand-woven cloth.", featured=False, media_root=None,
-                 options=None) -> Product:
+def make_product(
+    category,
+    program,
+    *,
+    name_id="Kain Songket Lepus",
+    name_en="Lepus Songket Cloth",
+    slug=None,
+    kind="stock",
+    prices=(150_000,),
+    on_hand=5,
+    lead_time_days=None,
+    shelf_life_days=None,
+    description_id="Kain tenun tangan.",
+    description_en="Hand-woven cloth.",
+    featured=False,
+    media_root=None,
+    options=None,
+) -> Product:
     n = next(_seq)
     product = Product(
-        slug=slug or f"product-{n}", category=category, program=program,
-        name_id=name_id, name_en=name_en, description_id=description_id,
-        description_en=description_en, kind=kind, weight_grams=300,
+        slug=slug or f"product-{n}",
+        category=category,
+        program=program,
+        name_id=name_id,
+        name_en=name_en,
+        description_id=description_id,
+        description_en=description_en,
+        kind=kind,
+        weight_grams=300,
         lead_time_days=lead_time_days or (21 if kind == "made_to_order" else None),
         shelf_life_days=shelf_life_days or (3 if kind == "perishable" else None),
         is_featured=featured,
     )
     for i, price in enumerate(prices):
-        product.variants.append(Variant(sku=f"SKU-{n}-{i}", price=price, on_hand=on_hand,
-                                        position=i, options=options or {"ukuran": f"V{i}"}))
+        product.variants.append(
+            Variant(
+                sku=f"SKU-{n}-{i}",
+                price=price,
+                on_hand=on_hand,
+                position=i,
+                options=options or {"ukuran": f"V{i}"},
+            )
+        )
     if media_root:
-        stored = store_image(media_root, Image.new("RGB", (64, 64), (120, 30, 40)), key=f"test{n:06d}")
-        product.images.append(ProductImage(key=stored.key, width=stored.width,
-                                           height=stored.height, alt_id=name_id, alt_en=name_en))
+        stored = store_image(
+            media_root, Image.new("RGB", (64, 64), (120, 30, 40)), key=f"test{n:06d}"
+        )
+        product.images.append(
+            ProductImage(
+                key=stored.key,
+                width=stored.width,
+                height=stored.height,
+                alt_id=name_id,
+                alt_en=name_en,
+            )
+        )
     db.session.add(product)
     db.session.flush()
     refresh_derived_columns(product)
@@ -92,19 +153,51 @@ def bulk_products(category, program, count: int, *, image_key: str | None = None
     for i in range(1, count + 1):
         pid = start + i
         name = f"Tas Anyaman Purun {pid}"
-        products.append(dict(
-            id=pid, slug=f"bulk-{pid}", category_id=category.id, program_id=program.id,
-            name_id=name, name_en=f"Purun Woven Bag {pid}", description_id="Anyaman purun.",
-            description_en="Woven purun.", kind="stock", weight_grams=200, price_from=50_000 + i,
-            search_text=build_search_text(name, f"Purun Woven Bag {pid}"), is_active=True,
-            is_featured=i % 50 == 0, length_cm=10, width_cm=10, height_cm=5,
-        ))
-        variants += [dict(product_id=pid, sku=f"BULK-{pid}-{v}", price=50_000 + i + v * 1000,
-                          on_hand=i % 7, position=v, options={"warna": f"W{v}"}, is_active=True)
-                     for v in range(2)]
+        products.append(
+            dict(
+                id=pid,
+                slug=f"bulk-{pid}",
+                category_id=category.id,
+                program_id=program.id,
+                name_id=name,
+                name_en=f"Purun Woven Bag {pid}",
+                description_id="Anyaman purun.",
+                description_en="Woven purun.",
+                kind="stock",
+                weight_grams=200,
+                price_from=50_000 + i,
+                search_text=build_search_text(name, f"Purun Woven Bag {pid}"),
+                is_active=True,
+                is_featured=i % 50 == 0,
+                length_cm=10,
+                width_cm=10,
+                height_cm=5,
+            )
+        )
+        variants += [
+            dict(
+                product_id=pid,
+                sku=f"BULK-{pid}-{v}",
+                price=50_000 + i + v * 1000,
+                on_hand=i % 7,
+                position=v,
+                options={"warna": f"W{v}"},
+                is_active=True,
+            )
+            for v in range(2)
+        ]
         if image_key:
-            images.append(dict(product_id=pid, key=image_key, width=64, height=64,
-                               alt_id=name, alt_en=name, position=0))
+            images.append(
+                dict(
+                    product_id=pid,
+                    key=image_key,
+                    width=64,
+                    height=64,
+                    alt_id=name,
+                    alt_en=name,
+                    position=0,
+                )
+            )
     db.session.execute(insert(Product), products)
     db.session.execute(insert(Variant), variants)
     if images:

@@ -36,9 +36,11 @@ ATTEMPTS_LIMIT = "10 per minute"
 
 @accounts.after_request
 def _private(response):
-    """Account pages show personal data and one-time links: never cache or leak them."""
+    """Account pages show personal data and one-time links: keep them out of caches.
+
+    (The app-wide referrer policy already keeps reset tokens from other sites.)
+    """
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 

@@ -107,7 +107,9 @@ def add_to_cart(*, cart_token: str | None, user_id: int | None, variant_id, quan
     if line is None:
         if len(cart.lines) >= MAX_LINES:
             raise CartError(_("Your cart is full."))
-        cart.lines.append(CartLine(variant_id=variant.id, quantity=wanted, price_seen=variant.price))
+        cart.lines.append(
+            CartLine(variant_id=variant.id, quantity=wanted, price_seen=variant.price)
+        )
     else:
         line.quantity = wanted
         line.price_seen = variant.price
@@ -207,7 +209,9 @@ class PricedCart:
         return not self.lines
 
 
-def load_priced_lines(cart_id: int) -> list[tuple[CartLine, Variant | None, Product | None, TrainingProgram | None]]:
+def load_priced_lines(
+    cart_id: int,
+) -> list[tuple[CartLine, Variant | None, Product | None, TrainingProgram | None]]:
     """Every line of a cart with its variant, product and programme, in one query."""
     return db.session.execute(
         select(CartLine, Variant, Product, TrainingProgram)
@@ -251,20 +255,38 @@ def price_cart(cart_token: str | None, *, language: str = "id") -> PricedCart:
             continue
         if line.quantity > variant.on_hand:
             priced.notices.append(
-                _("Only %(n)s of %(name)s are left; we changed the quantity.", n=variant.on_hand, name=name)
+                _(
+                    "Only %(n)s of %(name)s are left; we changed the quantity.",
+                    n=variant.on_hand,
+                    name=name,
+                )
             )
             line.quantity = variant.on_hand
             changed = True
         priced.lines.append(
             PricedLine(
-                line_id=line.id, variant_id=variant.id, product_id=product.id, slug=product.slug,
-                name_id=product.name_id, name_en=product.name_en, options=variant.options or {},
-                sku=variant.sku, kind=product.kind, unit_price=variant.price,
-                price_seen=line.price_seen, quantity=line.quantity, on_hand=variant.on_hand,
-                lead_time_days=product.lead_time_days, shelf_life_days=product.shelf_life_days,
-                weight_grams=product.weight_grams, length_cm=product.length_cm,
-                width_cm=product.width_cm, height_cm=product.height_cm, program_id=program.id,
-                program_name_id=program.name_id, program_name_en=program.name_en,
+                line_id=line.id,
+                variant_id=variant.id,
+                product_id=product.id,
+                slug=product.slug,
+                name_id=product.name_id,
+                name_en=product.name_en,
+                options=variant.options or {},
+                sku=variant.sku,
+                kind=product.kind,
+                unit_price=variant.price,
+                price_seen=line.price_seen,
+                quantity=line.quantity,
+                on_hand=variant.on_hand,
+                lead_time_days=product.lead_time_days,
+                shelf_life_days=product.shelf_life_days,
+                weight_grams=product.weight_grams,
+                length_cm=product.length_cm,
+                width_cm=product.width_cm,
+                height_cm=product.height_cm,
+                program_id=program.id,
+                program_name_id=program.name_id,
+                program_name_en=program.name_en,
             )
         )
     if changed:
@@ -281,7 +303,11 @@ def acknowledge_prices(cart_token: str | None) -> None:
     db.session.execute(
         update(CartLine)
         .where(CartLine.cart_id == cart.id)
-        .values(price_seen=select(Variant.price).where(Variant.id == CartLine.variant_id).scalar_subquery())
+        .values(
+            price_seen=select(Variant.price)
+            .where(Variant.id == CartLine.variant_id)
+            .scalar_subquery()
+        )
     )
     db.session.commit()
 
@@ -308,8 +334,11 @@ def attach_cart_to_user(*, cart_token: str | None, user_id: int) -> Cart | None:
     for line in guest.lines:
         mine = next((ln for ln in own.lines if ln.variant_id == line.variant_id), None)
         if mine is None:
-            own.lines.append(CartLine(variant_id=line.variant_id, quantity=line.quantity,
-                                      price_seen=line.price_seen))
+            own.lines.append(
+                CartLine(
+                    variant_id=line.variant_id, quantity=line.quantity, price_seen=line.price_seen
+                )
+            )
         else:
             mine.quantity = min(MAX_PER_LINE, mine.quantity + line.quantity)
     own.revision += 1

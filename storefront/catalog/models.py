@@ -43,9 +43,7 @@ class Product(db.Model):
 
     __tablename__ = "product"
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ('stock', 'made_to_order', 'perishable')", name="kind_known"
-        ),
+        CheckConstraint("kind IN ('stock', 'made_to_order', 'perishable')", name="kind_known"),
         CheckConstraint(
             "kind != 'made_to_order' OR lead_time_days > 0", name="lead_time_for_made_to_order"
         ),

@@ -49,8 +49,13 @@ class ListingQuery:
     def filtered(self) -> bool:
         """Whether any filter narrows the listing."""
         return bool(
-            self.q or self.category or self.program or self.kind or self.in_stock
-            or self.min_price is not None or self.max_price is not None
+            self.q
+            or self.category
+            or self.program
+            or self.kind
+            or self.in_stock
+            or self.min_price is not None
+            or self.max_price is not None
         )
 
 
@@ -221,8 +226,10 @@ def list_products(query: ListingQuery, *, language: str, per_page: int) -> Listi
     def cursor_of(card: ProductCard) -> str:
         if column is None:
             return encode_cursor(None, card.id)
-        sort_value = card.price_from if query.sort.startswith("price") else (
-            card.name_en if language == "en" else card.name_id
+        sort_value = (
+            card.price_from
+            if query.sort.startswith("price")
+            else (card.name_en if language == "en" else card.name_id)
         )
         return encode_cursor(sort_value, card.id)
 
@@ -239,10 +246,7 @@ def list_products(query: ListingQuery, *, language: str, per_page: int) -> Listi
 def featured_products(*, limit: int = 8) -> list[ProductCard]:
     """Featured active products for the home page, newest first, one query."""
     stmt = (
-        _card_select()
-        .where(Product.is_featured.is_(True))
-        .order_by(Product.id.desc())
-        .limit(limit)
+        _card_select().where(Product.is_featured.is_(True)).order_by(Product.id.desc()).limit(limit)
     )
     return [ProductCard(**row._asdict()) for row in db.session.execute(stmt)]
 
@@ -319,7 +323,7 @@ def product_detail(slug: str, *, today: date) -> ProductDetail:
 
 
 def partners_supporting(program_id: int, *, today: date) -> list[tuple[Partner, str]]:
-    """Partners whose agreements with the programme are in force ``today``, with the kind of support."""
+    """Partners with an agreement with the programme in force ``today``, and their support."""
     rows = db.session.execute(
         select(Partner, Agreement.support_kind)
         .join(Agreement, Agreement.partner_id == Partner.id)

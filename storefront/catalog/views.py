@@ -138,8 +138,12 @@ def sitemap():
         .where(TrainingProgram.is_active.is_(True))
         .order_by(TrainingProgram.slug)
     ).all()
-    pages = [("catalog.home", {}, None), ("catalog.products", {}, None),
-             ("catalog.about", {}, None), ("impact.partners", {}, None)]
+    pages = [
+        ("catalog.home", {}, None),
+        ("catalog.products", {}, None),
+        ("catalog.about", {}, None),
+        ("impact.partners", {}, None),
+    ]
     pages += [("catalog.products", {"category": f.slug}, None) for f in ref.families]
     pages += [("impact.program", {"slug": s}, None) for s in program_slugs]
     pages += [("impact.partner", {"slug": s}, None) for s in partner_slugs]

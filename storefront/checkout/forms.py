@@ -52,8 +52,10 @@ class CheckoutForm(ShopForm):
         validators=[DataRequired()],
     )
     province = SelectField(
-        _l("Province"), choices=[("", "—")] + [(p, p) for p in PROVINCES],
-        validate_choice=True, validators=[Optional()],
+        _l("Province"),
+        choices=[("", "—")] + [(p, p) for p in PROVINCES],
+        validate_choice=True,
+        validators=[Optional()],
     )
     city = StringField(_l("City or regency"), validators=[Optional(), Length(max=100)])
     address_line = StringField(_l("Street address"), validators=[Optional(), Length(max=300)])
@@ -88,9 +90,13 @@ class CheckoutForm(ShopForm):
                 if not (field.data or "").strip():
                     field.errors = list(field.errors) + [_l("Needed for delivery.")]
                     ok = False
-        if self.delivery_method.data == DeliveryMethod.SAME_DAY and self.province.data and (
-            self.province.data != "Sumatera Selatan"
-            or (self.city.data or "").strip().casefold() not in ("palembang", "kota palembang")
+        if (
+            self.delivery_method.data == DeliveryMethod.SAME_DAY
+            and self.province.data
+            and (
+                self.province.data != "Sumatera Selatan"
+                or (self.city.data or "").strip().casefold() not in ("palembang", "kota palembang")
+            )
         ):
             self.city.errors = list(self.city.errors) + [
                 _l("Same-day delivery is only available within Palembang.")

@@ -22,16 +22,40 @@ SHOP_CITY = "Palembang"
 ZONES = ("palembang", "sumsel", "sumatra", "java", "other")
 
 SUMATRA = (
-    "Aceh", "Sumatera Utara", "Sumatera Barat", "Riau", "Kepulauan Riau", "Jambi",
-    "Bengkulu", "Kepulauan Bangka Belitung", "Lampung",
+    "Aceh",
+    "Sumatera Utara",
+    "Sumatera Barat",
+    "Riau",
+    "Kepulauan Riau",
+    "Jambi",
+    "Bengkulu",
+    "Kepulauan Bangka Belitung",
+    "Lampung",
 )
 JAVA = ("DKI Jakarta", "Jawa Barat", "Banten", "Jawa Tengah", "DI Yogyakarta", "Jawa Timur")
 OTHER = (
-    "Bali", "Nusa Tenggara Barat", "Nusa Tenggara Timur", "Kalimantan Barat",
-    "Kalimantan Tengah", "Kalimantan Selatan", "Kalimantan Timur", "Kalimantan Utara",
-    "Sulawesi Utara", "Gorontalo", "Sulawesi Tengah", "Sulawesi Barat", "Sulawesi Selatan",
-    "Sulawesi Tenggara", "Maluku", "Maluku Utara", "Papua", "Papua Barat", "Papua Barat Daya",
-    "Papua Tengah", "Papua Pegunungan", "Papua Selatan",
+    "Bali",
+    "Nusa Tenggara Barat",
+    "Nusa Tenggara Timur",
+    "Kalimantan Barat",
+    "Kalimantan Tengah",
+    "Kalimantan Selatan",
+    "Kalimantan Timur",
+    "Kalimantan Utara",
+    "Sulawesi Utara",
+    "Gorontalo",
+    "Sulawesi Tengah",
+    "Sulawesi Barat",
+    "Sulawesi Selatan",
+    "Sulawesi Tenggara",
+    "Maluku",
+    "Maluku Utara",
+    "Papua",
+    "Papua Barat",
+    "Papua Barat Daya",
+    "Papua Tengah",
+    "Papua Pegunungan",
+    "Papua Selatan",
 )
 PROVINCES = ("Sumatera Selatan",) + SUMATRA + JAVA + OTHER
 
@@ -43,7 +67,9 @@ class DeliveryNotPossible(Exception):
 def zone_for(province: str, city: str) -> str:
     """The courier zone of an Indonesian address."""
     if province == "Sumatera Selatan":
-        return "palembang" if city.strip().casefold() in ("palembang", "kota palembang") else "sumsel"
+        return (
+            "palembang" if city.strip().casefold() in ("palembang", "kota palembang") else "sumsel"
+        )
     if province in SUMATRA:
         return "sumatra"
     if province in JAVA:

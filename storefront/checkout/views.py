@@ -32,8 +32,11 @@ def details():
         return redirect(url_for("cart.show"), code=303)
     saved = (priced.cart.checkout or {}) if priced.cart else {}
     if not saved and current_user.is_authenticated:
-        saved = {"name": current_user.name, "email": current_user.email,
-                 "phone": current_user.phone}
+        saved = {
+            "name": current_user.name,
+            "email": current_user.email,
+            "phone": current_user.phone,
+        }
     form = CheckoutForm(data=saved if request.method == "GET" else None)
     if request.method == "GET" and not form.delivery_method.data:
         form.delivery_method.data = "pickup" if priced.has_perishable else "courier"

@@ -30,7 +30,9 @@ def credit_sale_to_programmes(order: Order, *, day: date) -> int:
     program_ids = {line.program_id for line in lines}
     programs = {
         p.id: p
-        for p in db.session.scalars(select(TrainingProgram).where(TrainingProgram.id.in_(program_ids)))
+        for p in db.session.scalars(
+            select(TrainingProgram).where(TrainingProgram.id.in_(program_ids))
+        )
     }
     agreements: dict[int, list[Agreement]] = defaultdict(list)
     for agreement in db.session.scalars(
@@ -91,7 +93,9 @@ def debit_refund(order: Order, *, refund_id: int, goods_amount: int, day: date) 
             AttributionEntry.agreement_id,
             AttributionEntry.share,
         )
-        .order_by(AttributionEntry.order_line_id, AttributionEntry.share, AttributionEntry.partner_id)
+        .order_by(
+            AttributionEntry.order_line_id, AttributionEntry.share, AttributionEntry.partner_id
+        )
     ).all()
     net = [row for row in net if row.net > 0]
     available = sum(row.net for row in net)

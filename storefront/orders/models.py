@@ -45,8 +45,10 @@ class Order(db.Model):
 
     __tablename__ = "shop_order"
     __table_args__ = (
-        CheckConstraint("subtotal >= 0 AND shipping_fee >= 0 AND total = subtotal + shipping_fee",
-                        name="totals_add_up"),
+        CheckConstraint(
+            "subtotal >= 0 AND shipping_fee >= 0 AND total = subtotal + shipping_fee",
+            name="totals_add_up",
+        ),
         Index("ix_shop_order_status_expires", "status", "expires_at"),
     )
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storefront.cart.models import Cart, CartLine
 from storefront.cart.services import MAX_PER_LINE, load_priced_lines
+from storefront.catalog.models import Variant
 from storefront.checkout.shipping import (
     DeliveryNotPossible,
     Parcel,
@@ -26,7 +27,6 @@ from storefront.checkout.shipping import (
     delivery_fee,
     zone_for,
 )
-from storefront.catalog.models import Variant
 from storefront.domain import DomainError
 from storefront.extensions import db
 from storefront.impact.attribution import credit_sale_to_programmes, debit_refund
@@ -55,13 +55,28 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     S.SHIPPED: {S.COMPLETED, S.REFUNDED, S.PARTIALLY_REFUNDED},
     S.READY_FOR_PICKUP: {S.COMPLETED, S.REFUNDED, S.PARTIALLY_REFUNDED},
     S.COMPLETED: {S.REFUNDED, S.PARTIALLY_REFUNDED},
-    S.PARTIALLY_REFUNDED: {S.REFUNDED, S.PARTIALLY_REFUNDED, S.IN_PRODUCTION, S.PACKED,
-                           S.SHIPPED, S.READY_FOR_PICKUP, S.COMPLETED},
+    S.PARTIALLY_REFUNDED: {
+        S.REFUNDED,
+        S.PARTIALLY_REFUNDED,
+        S.IN_PRODUCTION,
+        S.PACKED,
+        S.SHIPPED,
+        S.READY_FOR_PICKUP,
+        S.COMPLETED,
+    },
     S.CANCELLED: set(),
     S.REFUNDED: set(),
 }
-PAID_STATUSES = {S.PAID, S.IN_PRODUCTION, S.PACKED, S.SHIPPED, S.READY_FOR_PICKUP, S.COMPLETED,
-                 S.REFUNDED, S.PARTIALLY_REFUNDED}
+PAID_STATUSES = {
+    S.PAID,
+    S.IN_PRODUCTION,
+    S.PACKED,
+    S.SHIPPED,
+    S.READY_FOR_PICKUP,
+    S.COMPLETED,
+    S.REFUNDED,
+    S.PARTIALLY_REFUNDED,
+}
 
 
 class OrderError(DomainError):
@@ -128,11 +143,15 @@ class Quote:
 
 
 def quote_delivery(lines, details: CheckoutDetails) -> Quote:
-    """Price delivery for priced cart lines; raises ``OrderError`` if the method cannot serve them."""
+    """Price delivery for priced cart lines; ``OrderError`` if the method cannot serve them."""
     has_perishable = any(line.kind == "perishable" for line in lines)
-    if details.delivery_method not in allowed_methods(has_perishable=has_perishable, zone=details.zone):
+    if details.delivery_method not in allowed_methods(
+        has_perishable=has_perishable, zone=details.zone
+    ):
         if has_perishable:
-            raise OrderError(_("Fresh food can only be picked up or delivered the same day within Palembang."))
+            raise OrderError(
+                _("Fresh food can only be picked up or delivered the same day within Palembang.")
+            )
         raise OrderError(_("Same-day delivery is only available within Palembang."))
     grams = chargeable_weight_grams(
         Parcel(line.weight_grams, line.length_cm, line.width_cm, line.height_cm, line.quantity)
@@ -185,9 +204,13 @@ def place_order(
     if existing is not None:
         return existing
 
-    cart = db.session.execute(
-        select(Cart).where(Cart.token == (cart_token or ""))
-    ).scalar_one_or_none() if cart_token and len(cart_token) <= 64 else None
+    cart = (
+        db.session.execute(
+            select(Cart).where(Cart.token == (cart_token or ""))
+        ).scalar_one_or_none()
+        if cart_token and len(cart_token) <= 64
+        else None
+    )
     if cart is None:
         raise EmptyCart(_("Your cart is empty."))
     if cart_revision is not None and cart.revision != cart_revision:
@@ -197,14 +220,18 @@ def place_order(
         raise EmptyCart(_("Your cart is empty."))
     for line, variant, product, _program in rows:
         if variant is None or product is None or not variant.is_active or not product.is_active:
-            raise CartChanged(_("An item in your cart is no longer on sale. Please check your cart."))
+            raise CartChanged(
+                _("An item in your cart is no longer on sale. Please check your cart.")
+            )
         if not 0 < line.quantity <= MAX_PER_LINE:
             raise CartChanged(_("Please check the quantities in your cart."))
     option = PAYMENT_OPTIONS.get(details.payment_method)
     if option is None or not option.available_for(details.delivery_method):
         raise OrderError(_("That payment method is not available for this delivery method."))
 
-    priced = [_PricedRow(line, variant, product, program) for line, variant, product, program in rows]
+    priced = [
+        _PricedRow(line, variant, product, program) for line, variant, product, program in rows
+    ]
     quote = quote_delivery(priced, details)
 
     # Take all the stock in one statement: it touches every line's row only if
@@ -219,21 +246,30 @@ def place_order(
     )
     if result.rowcount != len(wanted):
         db.session.rollback()
-        short = db.session.execute(
-            select(Variant.id).where(Variant.id.in_(wanted), Variant.on_hand < case(wanted, value=Variant.id))
-        ).scalars().all()
+        short = (
+            db.session.execute(
+                select(Variant.id).where(
+                    Variant.id.in_(wanted), Variant.on_hand < case(wanted, value=Variant.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
         names = [row.name(details.language) for row in priced if row.variant.id in short]
         raise SoldOut(
-            _("Sorry, sold out: %(items)s. Someone bought the last units just before you.",
-              items=", ".join(names) or _("an item in your cart")),
+            _(
+                "Sorry, sold out: %(items)s. Someone bought the last units just before you.",
+                items=", ".join(names) or _("an item in your cart"),
+            ),
             names,
         )
 
     referral_id = None
     if referral_partner_slug:
         referral_id = db.session.execute(
-            select(Partner.id).where(Partner.slug == referral_partner_slug[:120],
-                                     Partner.is_active.is_(True))
+            select(Partner.id).where(
+                Partner.slug == referral_partner_slug[:120], Partner.is_active.is_(True)
+            )
         ).scalar_one_or_none()
 
     today = now.astimezone(SHOP_TIMEZONE).date()
@@ -249,7 +285,9 @@ def place_order(
         phone=details.phone,
         delivery_method=details.delivery_method,
         zone=details.zone,
-        address_line=details.address_line if details.delivery_method != DeliveryMethod.PICKUP else "",
+        address_line=details.address_line
+        if details.delivery_method != DeliveryMethod.PICKUP
+        else "",
         city=details.city if details.delivery_method != DeliveryMethod.PICKUP else "",
         province=details.province if details.delivery_method != DeliveryMethod.PICKUP else "",
         postal_code=details.postal_code if details.delivery_method != DeliveryMethod.PICKUP else "",
@@ -263,8 +301,15 @@ def place_order(
         created_at=now,
     )
     order.lines = [row.order_line(today) for row in priced]
-    order.history = [OrderEvent(from_status=None, to_status=order.status, note="order placed",
-                                actor="buyer", created_at=now)]
+    order.history = [
+        OrderEvent(
+            from_status=None,
+            to_status=order.status,
+            note="order placed",
+            actor="buyer",
+            created_at=now,
+        )
+    ]
     db.session.add(order)
     try:
         db.session.flush()
@@ -277,8 +322,14 @@ def place_order(
     db.session.execute(
         insert(StockMovement),
         [
-            {"variant_id": line.variant_id, "order_id": order.id, "quantity": -line.quantity,
-             "kind": MovementKind.RESERVATION.value, "note": order.reference, "created_at": now}
+            {
+                "variant_id": line.variant_id,
+                "order_id": order.id,
+                "quantity": -line.quantity,
+                "kind": MovementKind.RESERVATION.value,
+                "note": order.reference,
+                "created_at": now,
+            }
             for line in order.lines
         ],
     )
@@ -286,8 +337,14 @@ def place_order(
     db.session.execute(
         update(Cart).where(Cart.id == cart.id).values(revision=Cart.revision + 1, checkout=None)
     )
-    queue_email(kind="order_confirmation", to=order.email, language=order.language,
-                template="order_confirmation", order_id=order.id, order=order)
+    queue_email(
+        kind="order_confirmation",
+        to=order.email,
+        language=order.language,
+        template="order_confirmation",
+        order_id=order.id,
+        order=order,
+    )
     db.session.commit()
     return order
 
@@ -336,7 +393,9 @@ class _PricedRow:
 
 def find_order_by_idempotency_key(key: str) -> Order | None:
     """The order an earlier submission with ``key`` placed, or None."""
-    return db.session.execute(select(Order).where(Order.idempotency_key == key)).scalar_one_or_none()
+    return db.session.execute(
+        select(Order).where(Order.idempotency_key == key)
+    ).scalar_one_or_none()
 
 
 def find_order_by_token(token: str) -> Order | None:
@@ -346,10 +405,24 @@ def find_order_by_token(token: str) -> Order | None:
     return db.session.execute(select(Order).where(Order.access_token == token)).scalar_one_or_none()
 
 
-def _record_event(order: Order, to_status: str, note: str, actor: str, now: datetime,
-                  from_status: str | None = None) -> None:
-    db.session.add(OrderEvent(order_id=order.id, from_status=from_status or order.status,
-                              to_status=to_status, note=note, actor=actor, created_at=now))
+def _record_event(
+    order: Order,
+    to_status: str,
+    note: str,
+    actor: str,
+    now: datetime,
+    from_status: str | None = None,
+) -> None:
+    db.session.add(
+        OrderEvent(
+            order_id=order.id,
+            from_status=from_status or order.status,
+            to_status=to_status,
+            note=note,
+            actor=actor,
+            created_at=now,
+        )
+    )
 
 
 def _claim_status(order: Order, from_statuses, to_status: str, **values) -> bool:
@@ -376,13 +449,24 @@ def _restock(order: Order, kind: MovementKind, now: datetime) -> None:
         wanted[line.variant_id] = wanted.get(line.variant_id, 0) + line.quantity
     give = case(wanted, value=Variant.id)
     db.session.execute(
-        update(Variant).where(Variant.id.in_(wanted)).values(on_hand=Variant.on_hand + give)
+        update(Variant)
+        .where(Variant.id.in_(wanted))
+        .values(on_hand=Variant.on_hand + give)
         .execution_options(synchronize_session=False)
     )
     db.session.execute(
         insert(StockMovement),
-        [{"variant_id": vid, "order_id": order.id, "quantity": q, "kind": kind.value,
-          "note": order.reference, "created_at": now} for vid, q in wanted.items()],
+        [
+            {
+                "variant_id": vid,
+                "order_id": order.id,
+                "quantity": q,
+                "kind": kind.value,
+                "note": order.reference,
+                "created_at": now,
+            }
+            for vid, q in wanted.items()
+        ],
     )
 
 
@@ -403,8 +487,9 @@ def expire_order(order: Order, *, now: datetime | None = None) -> bool:
         db.session.rollback()
         return False
     _restock(order, MovementKind.RELEASE, now)
-    _record_event(order, S.EXPIRED, "not paid in time; stock released", "system", now,
-                  from_status=previous)
+    _record_event(
+        order, S.EXPIRED, "not paid in time; stock released", "system", now, from_status=previous
+    )
     db.session.commit()
     return True
 
@@ -412,10 +497,16 @@ def expire_order(order: Order, *, now: datetime | None = None) -> bool:
 def release_expired_reservations(*, now: datetime | None = None, limit: int = 500) -> int:
     """Expire every unpaid order past its time, one transaction each; returns how many."""
     now = now or utcnow()
-    due = db.session.execute(
-        select(Order).where(Order.status.in_(PAYABLE_STATUSES), Order.expires_at < now)
-        .order_by(Order.expires_at).limit(limit)
-    ).scalars().all()
+    due = (
+        db.session.execute(
+            select(Order)
+            .where(Order.status.in_(PAYABLE_STATUSES), Order.expires_at < now)
+            .order_by(Order.expires_at)
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
     return sum(1 for order in due if expire_order(order, now=now))
 
 
@@ -455,8 +546,14 @@ def mark_paid(
     now = now or utcnow()
     order = db.session.get(Order, order_id)
     if provider_event is not None:
-        db.session.add(PaymentEvent(event_id=provider_event[0], event_type=provider_event[1],
-                                    order_id=order.id if order else None, received_at=now))
+        db.session.add(
+            PaymentEvent(
+                event_id=provider_event[0],
+                event_type=provider_event[1],
+                order_id=order.id if order else None,
+                received_at=now,
+            )
+        )
     if order is None:
         _note_event_outcome(provider_event, "no such order")
         db.session.commit()
@@ -466,8 +563,9 @@ def mark_paid(
     if currency.lower() != "idr" or amount_rupiah != order.total:
         order.payment_problem = f"paid {amount_rupiah} {currency}, expected {order.total} idr"
         order.needs_refund = True
-        _record_event(order, order.status, f"payment amount mismatch: {order.payment_problem}",
-                      actor, now)
+        _record_event(
+            order, order.status, f"payment amount mismatch: {order.payment_problem}", actor, now
+        )
         payment.status = "mismatch"
         _note_event_outcome(provider_event, "amount or currency mismatch")
         db.session.commit()
@@ -483,16 +581,19 @@ def mark_paid(
     previous = order.status
     if _claim_status(order, PAYABLE_STATUSES, S.PAID, paid_at=now):
         note = "payment confirmed"
-    elif previous == S.EXPIRED and _rereserve(order, now) and _claim_status(
-        order, [S.EXPIRED], S.PAID, paid_at=now
+    elif (
+        previous == S.EXPIRED
+        and _rereserve(order, now)
+        and _claim_status(order, [S.EXPIRED], S.PAID, paid_at=now)
     ):
         note = "payment arrived after expiry; stock reserved again"
     else:
         db.session.refresh(order)
         order.needs_refund = True
         order.payment_problem = "paid after the order expired or was cancelled; stock is gone"
-        _record_event(order, order.status, "payment received but the goods are gone: refund due",
-                      actor, now)
+        _record_event(
+            order, order.status, "payment received but the goods are gone: refund due", actor, now
+        )
         _note_event_outcome(provider_event, "refund needed")
         db.session.commit()
         return PaymentOutcome("refund_needed", order)
@@ -500,13 +601,27 @@ def mark_paid(
     _record_event(order, S.PAID, note, actor, now, from_status=previous)
     db.session.execute(
         insert(StockMovement),
-        [{"variant_id": line.variant_id, "order_id": order.id, "quantity": 0,
-          "kind": MovementKind.SALE.value, "note": f"{order.reference} x{line.quantity}",
-          "created_at": now} for line in order.lines],
+        [
+            {
+                "variant_id": line.variant_id,
+                "order_id": order.id,
+                "quantity": 0,
+                "kind": MovementKind.SALE.value,
+                "note": f"{order.reference} x{line.quantity}",
+                "created_at": now,
+            }
+            for line in order.lines
+        ],
     )
     credit_sale_to_programmes(order, day=now.astimezone(SHOP_TIMEZONE).date())
-    queue_email(kind="order_paid", to=order.email, language=order.language,
-                template="order_paid", order_id=order.id, order=order)
+    queue_email(
+        kind="order_paid",
+        to=order.email,
+        language=order.language,
+        template="order_paid",
+        order_id=order.id,
+        order=order,
+    )
     _note_event_outcome(provider_event, "order paid")
     db.session.commit()
     return PaymentOutcome("paid", order)
@@ -517,26 +632,41 @@ def _rereserve(order: Order, now: datetime) -> bool:
     for line in order.lines:
         wanted[line.variant_id] = wanted.get(line.variant_id, 0) + line.quantity
     take = case(wanted, value=Variant.id)
-    taken = db.session.execute(
-        update(Variant).where(Variant.id.in_(wanted), Variant.on_hand >= take)
-        .values(on_hand=Variant.on_hand - take)
-        .returning(Variant.id)
-        .execution_options(synchronize_session=False)
-    ).scalars().all()
+    taken = (
+        db.session.execute(
+            update(Variant)
+            .where(Variant.id.in_(wanted), Variant.on_hand >= take)
+            .values(on_hand=Variant.on_hand - take)
+            .returning(Variant.id)
+            .execution_options(synchronize_session=False)
+        )
+        .scalars()
+        .all()
+    )
     if len(taken) != len(wanted):
         # Some units are gone: give back exactly what this statement took.
         if taken:
             give = case({vid: wanted[vid] for vid in taken}, value=Variant.id)
             db.session.execute(
-                update(Variant).where(Variant.id.in_(taken)).values(on_hand=Variant.on_hand + give)
+                update(Variant)
+                .where(Variant.id.in_(taken))
+                .values(on_hand=Variant.on_hand + give)
                 .execution_options(synchronize_session=False)
             )
         return False
     db.session.execute(
         insert(StockMovement),
-        [{"variant_id": vid, "order_id": order.id, "quantity": -q,
-          "kind": MovementKind.RESERVATION.value, "note": f"{order.reference} late payment",
-          "created_at": now} for vid, q in wanted.items()],
+        [
+            {
+                "variant_id": vid,
+                "order_id": order.id,
+                "quantity": -q,
+                "kind": MovementKind.RESERVATION.value,
+                "note": f"{order.reference} late payment",
+                "created_at": now,
+            }
+            for vid, q in wanted.items()
+        ],
     )
     return True
 
@@ -549,12 +679,15 @@ def _payment_row(order: Order, method: str, provider_ref: str | None) -> Payment
         ).scalar_one_or_none()
     if payment is None:
         payment = db.session.execute(
-            select(Payment).where(Payment.order_id == order.id, Payment.method == method)
-            .order_by(Payment.id.desc()).limit(1)
+            select(Payment)
+            .where(Payment.order_id == order.id, Payment.method == method)
+            .order_by(Payment.id.desc())
+            .limit(1)
         ).scalar_one_or_none()
     if payment is None:
-        payment = Payment(order_id=order.id, method=method, provider_ref=provider_ref,
-                          amount=order.total)
+        payment = Payment(
+            order_id=order.id, method=method, provider_ref=provider_ref, amount=order.total
+        )
         db.session.add(payment)
     return payment
 
@@ -568,21 +701,33 @@ def _note_event_outcome(provider_event, outcome: str) -> None:
 
 
 def record_payment_failure(
-    *, order_id: int, provider_ref: str, message: str, provider_event: tuple[str, str],
+    *,
+    order_id: int,
+    provider_ref: str,
+    message: str,
+    provider_event: tuple[str, str],
     now: datetime | None = None,
 ) -> None:
     """Remember why a payment attempt failed; the order stays payable. One transaction."""
     now = now or utcnow()
     order = db.session.get(Order, order_id)
-    db.session.add(PaymentEvent(event_id=provider_event[0], event_type=provider_event[1],
-                                order_id=order.id if order else None,
-                                outcome="payment failed", received_at=now))
+    db.session.add(
+        PaymentEvent(
+            event_id=provider_event[0],
+            event_type=provider_event[1],
+            order_id=order.id if order else None,
+            outcome="payment failed",
+            received_at=now,
+        )
+    )
     if order is not None and order.status in PAYABLE_STATUSES:
         payment = _payment_row(order, "stripe", provider_ref)
         payment.status = "failed"
         payment.failure_message = message[:300]
         order.payment_problem = message[:300]
-        _record_event(order, order.status, f"payment attempt failed: {message[:200]}", "stripe", now)
+        _record_event(
+            order, order.status, f"payment attempt failed: {message[:200]}", "stripe", now
+        )
     db.session.commit()
 
 
@@ -594,18 +739,23 @@ def record_ignored_event(*, event_id: str, event_type: str, note: str) -> None:
 
 def event_already_processed(event_id: str) -> bool:
     """Whether a provider event with this id was handled before."""
-    return db.session.execute(
-        select(PaymentEvent.id).where(PaymentEvent.event_id == event_id)
-    ).first() is not None
+    return (
+        db.session.execute(select(PaymentEvent.id).where(PaymentEvent.event_id == event_id)).first()
+        is not None
+    )
 
 
 def card_payment_ref(order_id: int) -> str | None:
     """The PaymentIntent id already created for an order, if any."""
     return db.session.execute(
         select(Payment.provider_ref)
-        .where(Payment.order_id == order_id, Payment.method == "stripe",
-               Payment.provider_ref.is_not(None))
-        .order_by(Payment.id).limit(1)
+        .where(
+            Payment.order_id == order_id,
+            Payment.method == "stripe",
+            Payment.provider_ref.is_not(None),
+        )
+        .order_by(Payment.id)
+        .limit(1)
     ).scalar_one_or_none()
 
 
@@ -618,7 +768,11 @@ def attach_payment_intent(*, order: Order, intent_id: str) -> Payment:
 
 
 def record_refund(
-    *, order_id: int, amount: int | None, reason: str, provider_ref: str | None,
+    *,
+    order_id: int,
+    amount: int | None,
+    reason: str,
+    provider_ref: str | None,
     now: datetime | None = None,
 ) -> Refund:
     """Record money given back on a paid order, with negative ledger entries; one transaction.
@@ -636,20 +790,30 @@ def record_refund(
     if not isinstance(amount, int) or amount <= 0 or amount > remaining:
         raise OrderError(_("A refund must be between Rp1 and what is left to refund."))
     goods_refunded = db.session.execute(
-        select(db.func.coalesce(db.func.sum(Refund.goods_amount), 0)).where(Refund.order_id == order.id)
+        select(db.func.coalesce(db.func.sum(Refund.goods_amount), 0)).where(
+            Refund.order_id == order.id
+        )
     ).scalar()
     goods = min(amount, order.subtotal - goods_refunded)
-    refund = Refund(order_id=order.id, amount=amount, goods_amount=goods, reason=reason[:300],
-                    provider_ref=provider_ref, created_at=now,
-                    payment_id=db.session.execute(
-                        select(Payment.id).where(Payment.order_id == order.id,
-                                                 Payment.status == "succeeded").limit(1)
-                    ).scalar())
+    refund = Refund(
+        order_id=order.id,
+        amount=amount,
+        goods_amount=goods,
+        reason=reason[:300],
+        provider_ref=provider_ref,
+        created_at=now,
+        payment_id=db.session.execute(
+            select(Payment.id)
+            .where(Payment.order_id == order.id, Payment.status == "succeeded")
+            .limit(1)
+        ).scalar(),
+    )
     db.session.add(refund)
     db.session.flush()
     if order.paid_at is not None and not order.needs_refund:
-        debit_refund(order, refund_id=refund.id, goods_amount=goods,
-                     day=now.astimezone(SHOP_TIMEZONE).date())
+        debit_refund(
+            order, refund_id=refund.id, goods_amount=goods, day=now.astimezone(SHOP_TIMEZONE).date()
+        )
     order.refunded_total += amount
     to_status = S.REFUNDED if order.refunded_total == order.total else S.PARTIALLY_REFUNDED
     previous = order.status
@@ -657,14 +821,27 @@ def record_refund(
         order.status = to_status
     if order.refunded_total == order.total:
         order.needs_refund = False
-    _record_event(order, order.status, f"refunded Rp{amount}: {reason[:200]}", "staff", now,
-                  from_status=previous)
+    _record_event(
+        order,
+        order.status,
+        f"refunded Rp{amount}: {reason[:200]}",
+        "staff",
+        now,
+        from_status=previous,
+    )
     db.session.commit()
     return refund
 
 
-def advance_order(*, order_id: int, to_status: str, actor: str, note: str = "",
-                  tracking_number: str | None = None, now: datetime | None = None) -> Order:
+def advance_order(
+    *,
+    order_id: int,
+    to_status: str,
+    actor: str,
+    note: str = "",
+    tracking_number: str | None = None,
+    now: datetime | None = None,
+) -> Order:
     """Move a paid order along its fulfilment path, checked against the allowed transitions.
 
     Shipping needs a tracking number and queues the "shipped" e-mail in the
@@ -677,9 +854,14 @@ def advance_order(*, order_id: int, to_status: str, actor: str, note: str = "",
     if order is None:
         raise OrderError(_("No such order."))
     if to_status not in ALLOWED_TRANSITIONS.get(order.status, set()) or to_status in (
-        S.PAID, S.EXPIRED, S.REFUNDED, S.PARTIALLY_REFUNDED
+        S.PAID,
+        S.EXPIRED,
+        S.REFUNDED,
+        S.PARTIALLY_REFUNDED,
     ):
-        raise InvalidTransition(_("An order cannot go from %(a)s to %(b)s.", a=order.status, b=to_status))
+        raise InvalidTransition(
+            _("An order cannot go from %(a)s to %(b)s.", a=order.status, b=to_status)
+        )
     if to_status == S.SHIPPED and not (tracking_number or "").strip():
         raise OrderError(_("A tracking number is needed to mark an order shipped."))
     previous = order.status
@@ -689,8 +871,14 @@ def advance_order(*, order_id: int, to_status: str, actor: str, note: str = "",
         order.tracking_number = tracking_number.strip()[:60]
     _record_event(order, to_status, note, actor, now, from_status=previous)
     if to_status == S.SHIPPED:
-        queue_email(kind="order_shipped", to=order.email, language=order.language,
-                    template="order_shipped", order_id=order.id, order=order)
+        queue_email(
+            kind="order_shipped",
+            to=order.email,
+            language=order.language,
+            template="order_shipped",
+            order_id=order.id,
+            order=order,
+        )
     db.session.commit()
     return order
 

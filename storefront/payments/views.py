@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from storefront.extensions import csrf, limiter
@@ -95,8 +104,14 @@ def pay_test(token: str):
         intent = _intent_for(order)
         gateway_from_config(current_app.config).confirm_test_payment(intent.id, method)
     except PaymentDeclined as error:
-        return render_template("payments/pay.html", order=order, client_secret=None,
-                               publishable_key="", test_mode=True, declined=error.message), 402
+        return render_template(
+            "payments/pay.html",
+            order=order,
+            client_secret=None,
+            publishable_key="",
+            test_mode=True,
+            declined=error.message,
+        ), 402
     except GatewayError:
         return render_template("payments/unavailable.html", order=order), 503
     return redirect(url_for("payments.returned", token=token), code=303)

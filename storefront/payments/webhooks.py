@@ -30,13 +30,14 @@ def payment_succeeded(event: WebhookEvent, gateway: StripeGateway) -> str:
     intent = gateway.retrieve_payment_intent(event.object["id"])
     order_id = _order_id(intent.metadata)
     if intent.status != "succeeded" or order_id is None:
-        orders.record_ignored_event(event_id=event.id, event_type=event.type,
-                                    note=f"intent {intent.status}, order {order_id}")
+        orders.record_ignored_event(
+            event_id=event.id,
+            event_type=event.type,
+            note=f"intent {intent.status}, order {order_id}",
+        )
         return "ignored"
-    if intent.amount_minor % 100:
-        amount_rupiah = -1  # not a whole rupiah: can never match an order total
-    else:
-        amount_rupiah = intent.amount_minor // 100
+    # Not a whole rupiah (-1) can never match an order total.
+    amount_rupiah = -1 if intent.amount_minor % 100 else intent.amount_minor // 100
     outcome = orders.mark_paid(
         order_id=order_id,
         method="stripe",
@@ -57,8 +58,12 @@ def payment_failed(event: WebhookEvent, gateway: StripeGateway) -> str:
     if order_id is None:
         orders.record_ignored_event(event_id=event.id, event_type=event.type, note="no order")
         return "ignored"
-    orders.record_payment_failure(order_id=order_id, provider_ref=obj.get("id", ""),
-                                  message=message, provider_event=(event.id, event.type))
+    orders.record_payment_failure(
+        order_id=order_id,
+        provider_ref=obj.get("id", ""),
+        message=message,
+        provider_event=(event.id, event.type),
+    )
     return "failed"
 
 
@@ -80,7 +85,9 @@ def handle_event(event: WebhookEvent, gateway: StripeGateway) -> str:
     handler = HANDLERS.get(event.type)
     try:
         if handler is None:
-            orders.record_ignored_event(event_id=event.id, event_type=event.type, note="not handled")
+            orders.record_ignored_event(
+                event_id=event.id, event_type=event.type, note="not handled"
+            )
             return "ignored"
         return handler(event, gateway)
     except IntegrityError:

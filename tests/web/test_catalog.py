@@ -31,26 +31,67 @@ def shop(app):
     dekranasda = make_partner("dekranasda-sumsel", "Dekranasda Sumatera Selatan")
     old_partner = make_partner("dinas-lama", "Dinas Perindustrian Lama", kind="regional_office")
     today = date.today()
-    make_agreement(dekranasda, weaving, valid_from=today - timedelta(days=100),
-                   valid_to=today + timedelta(days=300), support_kind="marketing")
-    make_agreement(old_partner, weaving, valid_from=today - timedelta(days=900),
-                   valid_to=today - timedelta(days=400))
+    make_agreement(
+        dekranasda,
+        weaving,
+        valid_from=today - timedelta(days=100),
+        valid_to=today + timedelta(days=300),
+        support_kind="marketing",
+    )
+    make_agreement(
+        old_partner,
+        weaving,
+        valid_from=today - timedelta(days=900),
+        valid_to=today - timedelta(days=400),
+    )
     products = {
-        "lepus": make_product(songket, weaving, slug="songket-lepus", name_id="Kain Songket Lepus",
-                              name_en="Lepus Songket Cloth", kind="made_to_order",
-                              prices=(2_500_000, 3_750_000), on_hand=3, lead_time_days=30,
-                              featured=True, media_root=media,
-                              options={"motif": "Lepus"}),
-        "tabur": make_product(songket, weaving, slug="songket-tabur", name_id="Selendang Songket Tabur",
-                              name_en="Tabur Songket Shawl", prices=(850_000,), on_hand=0,
-                              media_root=media),
-        "bolu": make_product(bakery, baking, slug="bolu-kojo", name_id="Bolu Kojo Pandan",
-                             name_en="Pandan Kojo Cake", kind="perishable", prices=(65_000,),
-                             shelf_life_days=3, description_id="Kue khas Palembang, manis dan lembut.",
-                             description_en="A sweet, soft Palembang cake.", media_root=media),
-        "kemplang": make_product(bakery, baking, slug="kue-maksuba", name_id="Kue Maksuba Crème",
-                                 name_en="Maksuba Layer Cake", prices=(120_000,), on_hand=2,
-                                 media_root=media),
+        "lepus": make_product(
+            songket,
+            weaving,
+            slug="songket-lepus",
+            name_id="Kain Songket Lepus",
+            name_en="Lepus Songket Cloth",
+            kind="made_to_order",
+            prices=(2_500_000, 3_750_000),
+            on_hand=3,
+            lead_time_days=30,
+            featured=True,
+            media_root=media,
+            options={"motif": "Lepus"},
+        ),
+        "tabur": make_product(
+            songket,
+            weaving,
+            slug="songket-tabur",
+            name_id="Selendang Songket Tabur",
+            name_en="Tabur Songket Shawl",
+            prices=(850_000,),
+            on_hand=0,
+            media_root=media,
+        ),
+        "bolu": make_product(
+            bakery,
+            baking,
+            slug="bolu-kojo",
+            name_id="Bolu Kojo Pandan",
+            name_en="Pandan Kojo Cake",
+            kind="perishable",
+            prices=(65_000,),
+            shelf_life_days=3,
+            description_id="Kue khas Palembang, manis dan lembut.",
+            description_en="A sweet, soft Palembang cake.",
+            media_root=media,
+        ),
+        "kemplang": make_product(
+            bakery,
+            baking,
+            slug="kue-maksuba",
+            name_id="Kue Maksuba Crème",
+            name_en="Maksuba Layer Cake",
+            prices=(120_000,),
+            on_hand=2,
+            media_root=media,
+        ),
     }
     db.session.commit()
     return products
@@ -83,7 +124,9 @@ def test_listing_shows_prices_as_rupiah_and_stock_state(client, shop):
 
 def test_search_is_case_and_accent_insensitive_in_both_languages(client, shop):
     assert card_names(client.get("/products?q=SONGKET")) == [
-        "Selendang Songket Tabur", "Kain Songket Lepus"]
+        "Selendang Songket Tabur",
+        "Kain Songket Lepus",
+    ]
     assert card_names(client.get("/products?q=creme")) == ["Kue Maksuba Crème"]
     assert card_names(client.get("/products?q=pandan cake")) == ["Bolu Kojo Pandan"]
     assert card_names(client.get("/products?q=shawl&lang=en")) == ["Tabur Songket Shawl"]
@@ -93,24 +136,44 @@ def test_search_is_case_and_accent_insensitive_in_both_languages(client, shop):
 
 def test_filters_narrow_the_listing(client, shop):
     assert card_names(client.get("/products?category=roti-kue")) == [
-        "Kue Maksuba Crème", "Bolu Kojo Pandan"]
+        "Kue Maksuba Crème",
+        "Bolu Kojo Pandan",
+    ]
     assert card_names(client.get("/products?program=tenun-songket&in_stock=1")) == [
-        "Kain Songket Lepus"]
+        "Kain Songket Lepus"
+    ]
     assert card_names(client.get("/products?kind=perishable")) == ["Bolu Kojo Pandan"]
     assert card_names(client.get("/products?min_price=100000&max_price=900000")) == [
-        "Kue Maksuba Crème", "Selendang Songket Tabur"]
+        "Kue Maksuba Crème",
+        "Selendang Songket Tabur",
+    ]
     assert card_names(client.get("/products?min_price=100.000")) == [
-        "Kue Maksuba Crème", "Selendang Songket Tabur", "Kain Songket Lepus"]
+        "Kue Maksuba Crème",
+        "Selendang Songket Tabur",
+        "Kain Songket Lepus",
+    ]
 
 
 def test_sort_orders(client, shop):
     assert card_names(client.get("/products?sort=price_asc")) == [
-        "Bolu Kojo Pandan", "Kue Maksuba Crème", "Selendang Songket Tabur", "Kain Songket Lepus"]
+        "Bolu Kojo Pandan",
+        "Kue Maksuba Crème",
+        "Selendang Songket Tabur",
+        "Kain Songket Lepus",
+    ]
     assert card_names(client.get("/products?sort=price_desc"))[0] == "Kain Songket Lepus"
     assert card_names(client.get("/products?sort=name")) == [
-        "Bolu Kojo Pandan", "Kain Songket Lepus", "Kue Maksuba Crème", "Selendang Songket Tabur"]
+        "Bolu Kojo Pandan",
+        "Kain Songket Lepus",
+        "Kue Maksuba Crème",
+        "Selendang Songket Tabur",
+    ]
     assert card_names(client.get("/products?sort=name&lang=en")) == [
-        "Lepus Songket Cloth", "Maksuba Layer Cake", "Pandan Kojo Cake", "Tabur Songket Shawl"]
+        "Lepus Songket Cloth",
+        "Maksuba Layer Cake",
+        "Pandan Kojo Cake",
+        "Tabur Songket Shawl",
+    ]
     assert card_names(client.get("/products?lang=id"))[0] == "Kue Maksuba Crème"  # newest first
 
 
@@ -181,7 +244,9 @@ def test_product_page_has_json_ld_offer_and_open_graph(client, shop):
     assert 'hreflang="en"' in page and 'hreflang="id"' in page
 
 
-@pytest.mark.parametrize("url", ["/products/tidak-ada", "/programs/tidak-ada", "/partners/tidak-ada"])
+@pytest.mark.parametrize(
+    "url", ["/products/tidak-ada", "/programs/tidak-ada", "/partners/tidak-ada"]
+)
 def test_unknown_slug_gets_a_friendly_404_in_the_current_language(client, shop, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -235,12 +300,27 @@ def test_about_sitemap_and_robots(client, shop):
     assert "Sitemap: " in robots and "Disallow: /checkout" in robots
 
 
-@pytest.mark.parametrize("query", [
-    "page=-3", "page=abc", "page=99999999999999", "min_price=x", "max_price=-5",
-    "sort=cheapest", "q=" + "songket " * 700, "category=nope", "program=%00", "kind=<script>",
-    "after=garbage", "before=%ff%fe", "after=WzEsMl0&sort=price_asc", "in_stock=maybe",
-    "q=%22%27*()AND OR NEAR", "q=-:&|!",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=-3",
+        "page=abc",
+        "page=99999999999999",
+        "min_price=x",
+        "max_price=-5",
+        "sort=cheapest",
+        "q=" + "songket " * 700,
+        "category=nope",
+        "program=%00",
+        "kind=<script>",
+        "after=garbage",
+        "before=%ff%fe",
+        "after=WzEsMl0&sort=price_asc",
+        "in_stock=maybe",
+        "q=%22%27*()AND OR NEAR",
+        "q=-:&|!",
+    ],
+)
 def test_nonsense_query_parameters_never_give_a_500(client, shop, query):
     response = client.get("/products?" + query)
     assert response.status_code == 200
@@ -271,10 +351,18 @@ def _seed(count: int):
     db.session.commit()
 
 
-@pytest.mark.parametrize("url", [
-    "/", "/products", "/products?q=purun", "/products?category=songket&sort=price_asc&in_stock=1",
-    "/products?sort=name&page=2", "/products/bulk-5", "/programs/tenun-songket",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/products",
+        "/products?q=purun",
+        "/products?category=songket&sort=price_asc&in_stock=1",
+        "/products?sort=name&page=2",
+        "/products/bulk-5",
+        "/programs/tenun-songket",
+    ],
+)
 def test_catalog_pages_issue_the_same_number_of_queries_for_10_and_2000_products(
     app, client, count_queries, url
 ):
@@ -282,9 +370,12 @@ def test_catalog_pages_issue_the_same_number_of_queries_for_10_and_2000_products
     client.get(url)  # warm up
     with count_queries() as small:
         assert client.get(url).status_code == 200
-    bulk_products(db.session.get(__import__("storefront").models.Category, 1),
-                  db.session.get(__import__("storefront").models.TrainingProgram, 1), 1990,
-                  image_key="shared")
+    bulk_products(
+        db.session.get(__import__("storefront").models.Category, 1),
+        db.session.get(__import__("storefront").models.TrainingProgram, 1),
+        1990,
+        image_key="shared",
+    )
     db.session.commit()
     with count_queries() as large:
         assert client.get(url).status_code == 200

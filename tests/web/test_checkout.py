@@ -35,13 +35,36 @@ def goods(app):
     baking = make_program("tata-boga", "Tata Boga", "Baking")
     make_partner("dekranasda-sumsel")
     items = {
-        "selendang": make_product(songket_family, weaving, slug="selendang", name_id="Selendang Songket",
-                                  name_en="Songket Shawl", prices=(450_000,), on_hand=5),
-        "kain": make_product(songket_family, weaving, slug="kain-lepus", name_id="Kain Songket Lepus",
-                             name_en="Lepus Songket Cloth", kind="made_to_order",
-                             prices=(2_500_000,), on_hand=3, lead_time_days=30),
-        "bolu": make_product(bakery_family, baking, slug="bolu", name_id="Bolu Kojo",
-                             name_en="Kojo Cake", kind="perishable", prices=(65_000,), on_hand=10),
+        "selendang": make_product(
+            songket_family,
+            weaving,
+            slug="selendang",
+            name_id="Selendang Songket",
+            name_en="Songket Shawl",
+            prices=(450_000,),
+            on_hand=5,
+        ),
+        "kain": make_product(
+            songket_family,
+            weaving,
+            slug="kain-lepus",
+            name_id="Kain Songket Lepus",
+            name_en="Lepus Songket Cloth",
+            kind="made_to_order",
+            prices=(2_500_000,),
+            on_hand=3,
+            lead_time_days=30,
+        ),
+        "bolu": make_product(
+            bakery_family,
+            baking,
+            slug="bolu",
+            name_id="Bolu Kojo",
+            name_en="Kojo Cake",
+            kind="perishable",
+            prices=(65_000,),
+            on_hand=10,
+        ),
     }
     db.session.commit()
     return items
@@ -52,7 +75,9 @@ def page(response) -> str:
 
 
 def add(client, product, quantity=1):
-    return client.post("/cart/add", data={"variant_id": product.variants[0].id, "quantity": quantity})
+    return client.post(
+        "/cart/add", data={"variant_id": product.variants[0].id, "quantity": quantity}
+    )
 
 
 def fill_details(client, **overrides):
@@ -94,11 +119,20 @@ def test_quantity_can_be_changed_and_removed(client, goods):
     assert "Keranjang Anda kosong" in page(client.get("/cart"))
 
 
-@pytest.mark.parametrize("quantity,message", [
-    ("0", "minimal 1"), ("-4", "minimal 1"), ("abc", "bilangan bulat"), ("100000000000", "Paling banyak 20"),
-    ("6", "Hanya tersedia 5"), ("1.5", "bilangan bulat"),
-])
-def test_bad_quantities_are_refused_with_a_message_and_change_nothing(client, goods, quantity, message):
+@pytest.mark.parametrize(
+    "quantity,message",
+    [
+        ("0", "minimal 1"),
+        ("-4", "minimal 1"),
+        ("abc", "bilangan bulat"),
+        ("100000000000", "Paling banyak 20"),
+        ("6", "Hanya tersedia 5"),
+        ("1.5", "bilangan bulat"),
+    ],
+)
+def test_bad_quantities_are_refused_with_a_message_and_change_nothing(
+    client, goods, quantity, message
+):
     response = add(client, goods["selendang"], quantity)
     assert response.status_code == 400
     assert message in page(response)
@@ -113,8 +147,10 @@ def test_tampered_variant_ids_are_refused(client, goods, variant_id):
 
 
 def test_a_tampered_price_in_the_form_is_ignored(client, goods):
-    client.post("/cart/add", data={"variant_id": goods["selendang"].variants[0].id,
-                                   "quantity": "1", "price": "1"})
+    client.post(
+        "/cart/add",
+        data={"variant_id": goods["selendang"].variants[0].id, "quantity": "1", "price": "1"},
+    )
     assert "Rp450.000" in page(client.get("/cart"))
 
 
@@ -182,8 +218,15 @@ def test_same_day_only_within_palembang_and_cash_only_at_pickup(client, goods):
     response = fill_details(client, payment_method="cash_on_pickup")
     assert response.status_code == 400
     assert "hanya bisa saat Anda mengambil" in page(response)
-    ok = fill_details(client, delivery_method="pickup", payment_method="cash_on_pickup",
-                      province="", city="", address_line="", postal_code="")
+    ok = fill_details(
+        client,
+        delivery_method="pickup",
+        payment_method="cash_on_pickup",
+        province="",
+        city="",
+        address_line="",
+        postal_code="",
+    )
     assert ok.status_code == 303
 
 
@@ -193,16 +236,19 @@ def test_made_to_order_lines_show_their_ready_by_date(client, goods):
     assert "Siap sekitar" in page(client.get("/checkout/review"))
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("phone", "nol delapan satu dua", "nomor telepon Indonesia"),
-    ("phone", "+1 415 555 0100", "nomor telepon Indonesia"),
-    ("email", "not-an-email", "alamat e-mail yang valid"),
-    ("address_line", "x" * 10_000, "300"),
-    ("postal_code", "4011", "lima angka"),
-    ("name", "", "wajib"),
-    ("delivery_method", "teleport", "pilihan"),
-    ("province", "Atlantis", "pilihan"),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("phone", "nol delapan satu dua", "nomor telepon Indonesia"),
+        ("phone", "+1 415 555 0100", "nomor telepon Indonesia"),
+        ("email", "not-an-email", "alamat e-mail yang valid"),
+        ("address_line", "x" * 10_000, "300"),
+        ("postal_code", "4011", "lima angka"),
+        ("name", "", "wajib"),
+        ("delivery_method", "teleport", "pilihan"),
+        ("province", "Atlantis", "pilihan"),
+    ],
+)
 def test_bad_checkout_input_is_explained_and_nothing_is_saved(client, goods, field, value, message):
     add(client, goods["selendang"])
     response = fill_details(client, **{field: value})
@@ -234,8 +280,14 @@ def test_a_tampered_revision_is_refused(client, goods, revision):
 def test_a_stale_csrf_token_is_refused_with_a_clear_message(app, goods):
     app.config["WTF_CSRF_ENABLED"] = True
     client = app.test_client()
-    response = client.post("/cart/add", data={"variant_id": goods["selendang"].variants[0].id,
-                                              "quantity": "1", "csrf_token": "stale"})
+    response = client.post(
+        "/cart/add",
+        data={
+            "variant_id": goods["selendang"].variants[0].id,
+            "quantity": "1",
+            "csrf_token": "stale",
+        },
+    )
     assert response.status_code == 400
     assert "Muat ulang halaman lalu coba lagi" in page(response)
     assert db.session.scalar(select(func.count()).select_from(CartLine)) == 0
