@@ -211,13 +211,17 @@ def place_order(
         if cart_token and len(cart_token) <= 64
         else None
     )
-    if cart is None:
-        raise EmptyCart(_("Your cart is empty."))
-    if cart_revision is not None and cart.revision != cart_revision:
-        raise CartChanged(_("Your cart changed since you reviewed it. Please check it again."))
-    rows = load_priced_lines(cart.id)
+    rows = load_priced_lines(cart.id) if cart is not None else []
+    stale = cart is not None and cart_revision is not None and cart.revision != cart_revision
+    if not rows or stale:
+        # A concurrent submission of this same order may just have emptied the cart.
+        placed = find_order_by_idempotency_key(idempotency_key)
+        if placed is not None:
+            return placed
     if not rows:
         raise EmptyCart(_("Your cart is empty."))
+    if stale:
+        raise CartChanged(_("Your cart changed since you reviewed it. Please check it again."))
     for line, variant, product, _program in rows:
         if variant is None or product is None or not variant.is_active or not product.is_active:
             raise CartChanged(
@@ -246,6 +250,10 @@ def place_order(
     )
     if result.rowcount != len(wanted):
         db.session.rollback()
+        # A concurrent submission of this same order may have taken the stock.
+        placed = find_order_by_idempotency_key(idempotency_key)
+        if placed is not None:
+            return placed
         short = (
             db.session.execute(
                 select(Variant.id).where(
