@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale, refresh
 
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -11,6 +11,8 @@ LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 def select_locale() -> str:
     """The language of this request: Indonesian unless the buyer asked for English."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and jobs: the shop's default language
+        return languages[0]
     asked = request.args.get("lang")
     if asked in languages:
         g.remember_language = asked

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from storefront.forms import ShopForm
 
 # Long enough for any passphrase, short enough that hashing it is cheap.
 PASSWORD_MAX = 200
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(ShopForm):
     name = StringField(
         _l("Your name"),
         validators=[DataRequired(_l("Please enter your name.")), Length(max=120)],
@@ -36,7 +37,7 @@ class RegisterForm(FlaskForm):
     next = HiddenField()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(ShopForm):
     email = EmailField(
         _l("E-mail address"),
         validators=[DataRequired(_l("Please enter your e-mail address.")), Length(max=254)],
@@ -49,14 +50,14 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(ShopForm):
     email = EmailField(
         _l("E-mail address"),
         validators=[DataRequired(_l("Please enter your e-mail address.")), Length(max=254)],
     )
 
 
-class ResetForm(FlaskForm):
+class ResetForm(ShopForm):
     password = PasswordField(
         _l("New password"),
         description=_l("At least 10 characters, not only digits."),
@@ -71,7 +72,7 @@ class ResetForm(FlaskForm):
     )
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(ShopForm):
     password = PasswordField(
         _l("Your password"),
         validators=[DataRequired(_l("Please enter your password.")), Length(max=PASSWORD_MAX)],

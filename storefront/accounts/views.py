@@ -25,6 +25,9 @@ from storefront.accounts.forms import (
     ResetForm,
     ResetRequestForm,
 )
+from storefront.cart.identity import current_cart_token, remember_cart
+from storefront.cart.models import Cart
+from storefront.cart.services import attach_cart_to_user
 from storefront.extensions import limiter
 from storefront.i18n import current_language
 from storefront.timeutil import shop_today
@@ -65,9 +68,9 @@ def register():
     except services.AccountError as error:
         _show_error(form, error)
         return render_template("accounts/register.html", form=form), 400
-    _log_in(user, remember=form.remember.data)
+    cart = _log_in(user, remember=form.remember.data)
     flash(_("Welcome to Cantik! Your account is ready."), "success")
-    return redirect(_safe_next(form.next.data) or url_for("accounts.profile"))
+    return _keep_cart(redirect(_safe_next(form.next.data) or url_for("accounts.profile")), cart)
 
 
 @accounts.route("/login", methods=["GET", "POST"])
@@ -85,8 +88,8 @@ def login():
         user = services.authenticate(email=form.email.data, password=form.password.data)
     except services.InvalidCredentials as error:
         return render_template("accounts/login.html", form=form, error=str(error)), 401
-    _log_in(user, remember=form.remember.data)
-    return redirect(_safe_next(form.next.data) or url_for("accounts.profile"))
+    cart = _log_in(user, remember=form.remember.data)
+    return _keep_cart(redirect(_safe_next(form.next.data) or url_for("accounts.profile")), cart)
 
 
 @accounts.post("/logout")
@@ -177,19 +180,17 @@ def delete():
     return render_template("accounts/deleted.html")
 
 
-def _log_in(user, *, remember: bool) -> None:
-    """Start the session and bring the guest cart along."""
+def _log_in(user, *, remember: bool) -> Cart | None:
+    """Start the session and bring the guest cart along; returns the buyer's cart."""
     login_user(user, remember=bool(remember))
-    _merge_cart(user)
+    return attach_cart_to_user(cart_token=current_cart_token(), user_id=user.id)
 
 
-def _merge_cart(user) -> None:
-    """Attach the guest cart to the account (until the cart service exists, do nothing)."""
-    try:
-        from storefront.cart.services import attach_cart_to_user
-    except ImportError:
-        return
-    attach_cart_to_user(cart_token=request.cookies.get("cart"), user_id=user.id)
+def _keep_cart(response, cart: Cart | None):
+    """Point the cart cookie at the cart the guest cart was merged into."""
+    if cart is not None and cart.token != current_cart_token():
+        remember_cart(response, cart.token)
+    return response
 
 
 def _show_error(form, error: services.AccountError) -> None:

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 
 from storefront.cart.models import Cart, CartLine
 from storefront.catalog.models import Product, Variant
@@ -342,8 +342,7 @@ def attach_cart_to_user(*, cart_token: str | None, user_id: int) -> Cart | None:
         else:
             mine.quantity = min(MAX_PER_LINE, mine.quantity + line.quantity)
     own.revision += 1
-    db.session.execute(delete(CartLine).where(CartLine.cart_id == guest.id))
-    db.session.delete(guest)
+    db.session.delete(guest)  # its lines go with it (delete-orphan)
     db.session.commit()
     return own
 

@@ -308,7 +308,6 @@ def place_order(
         expires_at=now + option.expiry(current_app.config),
         created_at=now,
     )
-    order.lines = [row.order_line(today) for row in priced]
     order.history = [
         OrderEvent(
             from_status=None,
@@ -327,20 +326,24 @@ def place_order(
         return db.session.execute(
             select(Order).where(Order.idempotency_key == idempotency_key)
         ).scalar_one()
+    # One multi-row INSERT for the lines and one for the stock movements.
+    lines = [{"order_id": order.id, **row.order_line(today)} for row in priced]
+    db.session.execute(insert(OrderLine), lines)
     db.session.execute(
         insert(StockMovement),
         [
             {
-                "variant_id": line.variant_id,
+                "variant_id": line["variant_id"],
                 "order_id": order.id,
-                "quantity": -line.quantity,
+                "quantity": -line["quantity"],
                 "kind": MovementKind.RESERVATION.value,
                 "note": order.reference,
                 "created_at": now,
             }
-            for line in order.lines
+            for line in lines
         ],
     )
+    db.session.expire(order, ["lines"])
     db.session.execute(delete(CartLine).where(CartLine.cart_id == cart.id))
     db.session.execute(
         update(Cart).where(Cart.id == cart.id).values(revision=Cart.revision + 1, checkout=None)
@@ -375,28 +378,28 @@ class _PricedRow:
     def name(self, language: str) -> str:
         return self.product.name_en if language == "en" else self.product.name_id
 
-    def order_line(self, today: date) -> OrderLine:
-        """The one place an order line is built: a snapshot of the sale."""
+    def order_line(self, today: date) -> dict:
+        """The one place an order line is built: a snapshot of the sale, as column values."""
         product, variant, program = self.product, self.variant, self.program
-        return OrderLine(
-            variant_id=variant.id,
-            product_id=product.id,
-            sku=variant.sku,
-            product_name_id=product.name_id,
-            product_name_en=product.name_en,
-            variant_label=_variant_label(variant.options),
-            kind=product.kind,
-            unit_price=variant.price,
-            quantity=self.line.quantity,
-            line_total=variant.price * self.line.quantity,
-            program_id=program.id,
-            program_name_id=program.name_id,
-            program_name_en=program.name_en,
-            ready_by=today + timedelta(days=product.lead_time_days)
+        return {
+            "variant_id": variant.id,
+            "product_id": product.id,
+            "sku": variant.sku,
+            "product_name_id": product.name_id,
+            "product_name_en": product.name_en,
+            "variant_label": _variant_label(variant.options),
+            "kind": product.kind,
+            "unit_price": variant.price,
+            "quantity": self.line.quantity,
+            "line_total": variant.price * self.line.quantity,
+            "program_id": program.id,
+            "program_name_id": program.name_id,
+            "program_name_en": program.name_en,
+            "ready_by": today + timedelta(days=product.lead_time_days)
             if product.kind == "made_to_order" and product.lead_time_days
             else None,
-            best_before_days=product.shelf_life_days if product.kind == "perishable" else None,
-        )
+            "best_before_days": product.shelf_life_days if product.kind == "perishable" else None,
+        }
 
 
 def find_order_by_idempotency_key(key: str) -> Order | None:
@@ -553,17 +556,17 @@ def mark_paid(
 
     now = now or utcnow()
     order = db.session.get(Order, order_id)
+    event_row = None
     if provider_event is not None:
-        db.session.add(
-            PaymentEvent(
-                event_id=provider_event[0],
-                event_type=provider_event[1],
-                order_id=order.id if order else None,
-                received_at=now,
-            )
+        event_row = PaymentEvent(
+            event_id=provider_event[0],
+            event_type=provider_event[1],
+            order_id=order.id if order else None,
+            received_at=now,
         )
+        db.session.add(event_row)
     if order is None:
-        _note_event_outcome(provider_event, "no such order")
+        _note_event_outcome(event_row, "no such order")
         db.session.commit()
         return PaymentOutcome("mismatch", None)
 
@@ -575,12 +578,12 @@ def mark_paid(
             order, order.status, f"payment amount mismatch: {order.payment_problem}", actor, now
         )
         payment.status = "mismatch"
-        _note_event_outcome(provider_event, "amount or currency mismatch")
+        _note_event_outcome(event_row, "amount or currency mismatch")
         db.session.commit()
         return PaymentOutcome("mismatch", order)
 
     if order.status in PAID_STATUSES:
-        _note_event_outcome(provider_event, "already paid")
+        _note_event_outcome(event_row, "already paid")
         db.session.commit()
         return PaymentOutcome("already_paid", order)
 
@@ -602,7 +605,7 @@ def mark_paid(
         _record_event(
             order, order.status, "payment received but the goods are gone: refund due", actor, now
         )
-        _note_event_outcome(provider_event, "refund needed")
+        _note_event_outcome(event_row, "refund needed")
         db.session.commit()
         return PaymentOutcome("refund_needed", order)
 
@@ -630,7 +633,7 @@ def mark_paid(
         order_id=order.id,
         order=order,
     )
-    _note_event_outcome(provider_event, "order paid")
+    _note_event_outcome(event_row, "order paid")
     db.session.commit()
     return PaymentOutcome("paid", order)
 
@@ -700,12 +703,10 @@ def _payment_row(order: Order, method: str, provider_ref: str | None) -> Payment
     return payment
 
 
-def _note_event_outcome(provider_event, outcome: str) -> None:
-    if provider_event is None:
-        return
-    for obj in db.session.new:
-        if isinstance(obj, PaymentEvent) and obj.event_id == provider_event[0]:
-            obj.outcome = outcome
+def _note_event_outcome(event_row: PaymentEvent | None, outcome: str) -> None:
+    """Write on the stored provider event what came of it."""
+    if event_row is not None:
+        event_row.outcome = outcome
 
 
 def record_payment_failure(
@@ -767,6 +768,13 @@ def card_payment_ref(order_id: int) -> str | None:
     ).scalar_one_or_none()
 
 
+def begin_payment_attempt(order: Order) -> None:
+    """A new payment attempt starts: forget the last failure so the return page waits afresh."""
+    if order.payment_problem and order.status in PAYABLE_STATUSES and not order.needs_refund:
+        order.payment_problem = None
+        db.session.commit()
+
+
 def attach_payment_intent(*, order: Order, intent_id: str) -> Payment:
     """Remember the PaymentIntent created for an order; commits."""
     payment = _payment_row(order, "stripe", intent_id)
@@ -791,7 +799,7 @@ def record_refund(
     """
     now = now or utcnow()
     order = db.session.get(Order, order_id)
-    if order is None or order.status not in PAID_STATUSES:
+    if order is None or (order.status not in PAID_STATUSES and not order.needs_refund):
         raise OrderError(_("Only a paid order can be refunded."))
     remaining = order.total - order.refunded_total
     amount = remaining if amount is None else amount
@@ -825,7 +833,9 @@ def record_refund(
     order.refunded_total += amount
     to_status = S.REFUNDED if order.refunded_total == order.total else S.PARTIALLY_REFUNDED
     previous = order.status
-    if order.status != S.REFUNDED:
+    # A late payment on an expired or cancelled order is given back without
+    # reviving the order: it keeps its status, only the money moves.
+    if order.status in PAID_STATUSES and order.status != S.REFUNDED:
         order.status = to_status
     if order.refunded_total == order.total:
         order.needs_refund = False

@@ -71,6 +71,7 @@ def pay(token: str):
     order, payable = _payable_card_order(token)
     if not payable:
         return redirect(url_for("orders.status", token=token), code=303)
+    orders.begin_payment_attempt(order)
     try:
         intent = _intent_for(order)
     except GatewayError as error:
@@ -100,6 +101,7 @@ def pay_test(token: str):
     method = request.form.get("payment_method", "pm_card_visa")
     if method not in TEST_PAYMENT_METHODS:
         abort(400, description=_("Unknown test card."))
+    orders.begin_payment_attempt(order)
     try:
         intent = _intent_for(order)
         gateway_from_config(current_app.config).confirm_test_payment(intent.id, method)
