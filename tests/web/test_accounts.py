@@ -9,9 +9,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from factories import make_category, make_product, make_program
+from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 from storefront.accounts.models import User
+from storefront.cart.models import Cart
 from storefront.extensions import db
 from storefront.orders.models import Order, OrderEvent, OrderLine
 from storefront.outbox.models import OutboxMessage
@@ -185,6 +187,27 @@ def test_login_never_redirects_off_site(auth, target):
     assert response.headers["Location"] == "/account"
 
 
+def test_logging_in_keeps_what_i_put_in_the_cart_as_a_guest(auth, app, product):
+    shawl = make_product(product.category, product.program, name_en="Tabur Songket Shawl")
+    db.session.commit()
+    auth.register()
+    auth.client.post("/cart/add", data={"variant_id": product.variants[0].id, "quantity": 1})
+    auth.logout()
+
+    guest = AuthActions(app.test_client())
+    guest.client.post("/cart/add", data={"variant_id": shawl.variants[0].id, "quantity": 2})
+    assert guest.login().status_code == 302
+
+    cart = text_of(guest.client.get("/cart"))
+    assert "Lepus Songket Cloth" in cart and "Tabur Songket Shawl" in cart
+    db.session.expire_all()
+    [own] = db.session.execute(select(Cart)).scalars().all()  # the guest cart was merged
+    assert {(line.variant_id, line.quantity) for line in own.lines} == {
+        (product.variants[0].id, 1),
+        (shawl.variants[0].id, 2),
+    }
+
+
 def test_an_email_address_has_one_account(auth):
     auth.register(email="ana@example.com")
     auth.logout()
@@ -293,6 +316,18 @@ def test_reset_form_refuses_weak_password_and_keeps_the_link_usable(auth):
     assert "at least 10 characters" in text_of(weak)
     ok = auth.client.post(link, data={"password": "a better one!", "confirm": "a better one!"})
     assert ok.status_code == 302
+
+
+def test_reset_link_expires_after_an_hour(auth, monkeypatch):
+    auth.register()
+    auth.logout()
+    auth.client.post("/account/password-reset", data={"email": "ana@example.com"})
+    link = reset_link_in(outbox()[0])
+    signed_at = TimestampSigner.get_timestamp
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: signed_at(self) + 3601)
+    response = auth.client.post(link, data={"password": "too late now", "confirm": "too late now"})
+    assert response.status_code == 400
+    assert "has expired" in text_of(response)
 
 
 def test_forged_reset_link_is_refused(auth):
