@@ -185,6 +185,13 @@ def has_endpoint(name: str) -> bool:
     return name in current_app.view_functions
 
 
+def payment_problem_text(problem: str | None) -> str:
+    """An order's stored payment problem, in the buyer's language where we know it."""
+    from storefront.payments.methods import decline_reason
+
+    return decline_reason(problem)
+
+
 def register_labels(app: Flask) -> None:
     """Install the label helpers."""
     for helper in (
@@ -197,6 +204,7 @@ def register_labels(app: Flask) -> None:
         has_endpoint,
         delivery_label,
         status_label,
+        payment_problem_text,
     ):
         app.add_template_global(helper)
     app.context_processor(shop_reference)

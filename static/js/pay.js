@@ -2,15 +2,19 @@
 (function () {
   "use strict";
   var form = document.getElementById("payment-form");
-  if (!form || typeof Stripe === "undefined") { return; }
+  if (!form) { return; }
+  var container = document.getElementById("payment-element");
+  var button = document.getElementById("pay-button");
+  var message = document.getElementById("payment-message");
+  function unavailable() { container.textContent = container.dataset.unavailable; }
+  if (typeof Stripe === "undefined") { unavailable(); return; }
   var stripe = Stripe(form.dataset.publishableKey);
   var elements = stripe.elements({ clientSecret: form.dataset.clientSecret });
   var paymentElement = elements.create("payment");
-  var container = document.getElementById("payment-element");
+  var timer = setTimeout(unavailable, 15000);
+  paymentElement.on("ready", function () { clearTimeout(timer); button.disabled = false; });
   container.innerHTML = "";
   paymentElement.mount(container);
-  var message = document.getElementById("payment-message");
-  var button = document.getElementById("pay-button");
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     button.disabled = true;

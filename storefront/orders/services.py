@@ -172,7 +172,7 @@ def new_reference() -> str:
 
 
 def _variant_label(options: dict) -> str:
-    return ", ".join(f"{key}: {value}" for key, value in (options or {}).items())
+    return ", ".join(f"{key.capitalize()}: {value}" for key, value in (options or {}).items())
 
 
 def place_order(

@@ -64,3 +64,25 @@ PAYMENT_OPTIONS: dict[str, PaymentOption] = {
 }
 
 PAYABLE_STATUSES = tuple(option.initial_status for option in PAYMENT_OPTIONS.values())
+
+
+_DECLINE_REASONS = {
+    "your card was declined.": _l("Your card was declined."),
+    "your card has insufficient funds.": _l("Your card has insufficient funds."),
+    "your card has expired.": _l("Your card has expired."),
+    "your card's security code is incorrect.": _l("Your card's security code is incorrect."),
+    "your card number is incorrect.": _l("Your card number is incorrect."),
+}
+
+
+def decline_reason(message: str | None) -> str:
+    """A payment provider's refusal in the buyer's language (the provider writes English)."""
+    if not message:
+        return ""
+    text = message.strip()
+    known = _DECLINE_REASONS.get(text.casefold())
+    if known is not None:
+        return str(known)
+    if "authenticat" in text.casefold():
+        return str(_l("Your bank could not confirm the payment."))
+    return text

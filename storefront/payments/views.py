@@ -26,6 +26,7 @@ from storefront.payments.gateway import (
     PaymentDeclined,
     gateway_from_config,
 )
+from storefront.payments.methods import decline_reason
 
 payments = Blueprint("payments", __name__)
 log = logging.getLogger(__name__)
@@ -112,7 +113,7 @@ def pay_test(token: str):
             client_secret=None,
             publishable_key="",
             test_mode=True,
-            declined=error.message,
+            declined=decline_reason(error.message),
         ), 402
     except GatewayError:
         return render_template("payments/unavailable.html", order=order), 503

@@ -11,129 +11,26 @@ Needs Chromium at /usr/bin/chromium (``apt-get install -y chromium``); the
 module is skipped without it, unless CANTIK_REQUIRE_BROWSER=1 (as in CI), in
 which case a missing or unlaunchable browser is a failure. Playwright never
 downloads a browser here: it drives the system Chromium through
-``executable_path``.
+``executable_path``. The launch, the phone tab and the problem tracking live in
+``browser_support``.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from browser_support import browser_fixture, phone_fixture, problems_fixture  # noqa: F401
+from browser_support import snap as _snap
 from factories import make_agreement, make_category, make_partner, make_product, make_program
+from playwright.sync_api import Page, expect
 
 from storefront.extensions import db
 from storefront.timeutil import shop_today
 
-REQUIRE_BROWSER = os.environ.get("CANTIK_REQUIRE_BROWSER") == "1"
-
-
-def _browser_unavailable(reason: str, *, module_level: bool = False) -> None:
-    """Skip (locally) or fail (when CI demands a browser) because no browser can run."""
-    if REQUIRE_BROWSER:
-        pytest.fail(f"{reason} (CANTIK_REQUIRE_BROWSER=1 requires browser tests)", pytrace=False)
-    pytest.skip(reason, allow_module_level=module_level)
-
-
-def _find_chromium() -> str | None:
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
-CHROMIUM = _find_chromium()
-if CHROMIUM is None:
-    _browser_unavailable(
-        "Chromium is not installed (apt-get install -y chromium); skipping browser tests",
-        module_level=True,
-    )
-
-try:
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import Page, expect, sync_playwright
-except ImportError:  # pragma: no cover - the dev extra installs it
-    _browser_unavailable(
-        "playwright is not installed (pip install -e '.[dev]'); skipping browser tests",
-        module_level=True,
-    )
-
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless system Chromium for the module."""
-    with sync_playwright() as playwright:
-        failure = None
-        try:
-            chromium = playwright.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=30_000
-            )
-        except PlaywrightError as exc:
-            lines = [line.strip() for line in (exc.message or str(exc)).splitlines()]
-            # The first line, then what the browser printed to stderr and how it exited.
-            telling = [x for x in lines[1:] if re.search(r"\[err\]|exitCode|error", x, re.I)]
-            failure = " | ".join(dict.fromkeys(lines[:1] + telling))[:600]
-        if failure is not None:
-            _browser_unavailable(f"Playwright could not launch {CHROMIUM}: {failure}")
-        yield chromium
-        chromium.close()
-
-
-class PageProblems:
-    """Console errors, uncaught exceptions and failed requests seen by a page."""
-
-    def __init__(self, page: Page):
-        self.messages: list[str] = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda exc: self.messages.append(f"uncaught: {exc}"))
-        page.on("requestfailed", lambda r: self.messages.append(f"failed: {r.url} {r.failure}"))
-        page.on("response", self._response)
-
-    def _console(self, message) -> None:
-        if message.type == "error":
-            self.messages.append(f"console: {message.text} ({message.location.get('url')})")
-
-    def _response(self, response) -> None:
-        if response.status >= 400:
-            self.messages.append(f"HTTP {response.status}: {response.url}")
-
-
-@pytest.fixture
-def phone(browser):
-    """A fresh phone-sized tab for an Indonesian-speaking buyer in Palembang."""
-    context = browser.new_context(
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="id-ID",
-        timezone_id="Asia/Jakarta",
-    )
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def problems(phone) -> PageProblems:
-    """What went wrong in the phone's tab, recorded from before its first page load."""
-    return PageProblems(phone)
 
 
 @pytest.fixture
@@ -228,22 +125,6 @@ def catalogue(app):
 # The listing shows the newest first.
 SONGKET_ID = ["Kain Songket Bungo Pacik", "Selendang Songket Tabur", "Kain Songket Lepus"]
 SONGKET_EN = ["Bungo Pacik Songket Cloth", "Tabur Songket Shawl", "Lepus Songket Cloth"]
-
-
-def _snap(page: Page, path: Path) -> Path:
-    """Load every image (lazy ones too), check none is broken, save a full-page screenshot."""
-    broken = page.evaluate(
-        """async () => {
-            const images = Array.from(document.images);
-            images.forEach((img) => { img.loading = "eager"; });
-            await Promise.all(images.map((img) => img.decode().catch(() => null)));
-            return images.filter((img) => !img.complete || img.naturalWidth === 0)
-                         .map((img) => img.currentSrc || img.src);
-        }"""
-    )
-    assert broken == [], f"broken images on {page.url}: {broken}"
-    page.screenshot(path=str(path), full_page=True)
-    return path
 
 
 def _families_nav(page: Page, name: str):
