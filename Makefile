@@ -37,6 +37,7 @@ test: $(VENV)/.installed-dev translations
 
 bench: $(VENV)/.installed-dev translations
 	$(BIN)/python bench/catalog.py
+	$(BIN)/python bench/checkout.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -241,6 +241,7 @@ def place_order(
     # Take all the stock in one statement: it touches every line's row only if
     # every line has enough, so the row count says whether all succeeded.
     wanted = {row.variant.id: row.line.quantity for row in priced}
+    labels = {row.variant.id: row.name(details.language) for row in priced}
     take = case(wanted, value=Variant.id)
     result = db.session.execute(
         update(Variant)
@@ -263,7 +264,7 @@ def place_order(
             .scalars()
             .all()
         )
-        names = [row.name(details.language) for row in priced if row.variant.id in short]
+        names = [labels[vid] for vid in wanted if vid in short]
         raise SoldOut(
             _(
                 "Sorry, sold out: %(items)s. Someone bought the last units just before you.",

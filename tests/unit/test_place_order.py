@@ -6,10 +6,13 @@ Every test runs on SQLite and, when ``TEST_DATABASE_URL`` is set, on PostgreSQL.
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from factories import make_category, make_product, make_program
+from flask import current_app
 from sqlalchemy import func, select
 
 from storefront.cart.services import add_to_cart
@@ -28,7 +31,6 @@ from storefront.orders.services import (
     release_expired_reservations,
 )
 from storefront.outbox.models import OutboxMessage
-from factories import make_category, make_product, make_program
 
 PICKUP = CheckoutDetails(
     name="Siti Aminah",
@@ -51,9 +53,12 @@ COURIER = CheckoutDetails(
 NOW = datetime(2025, 3, 10, 3, 0, tzinfo=UTC)
 # The courier rates the migration seeds (tests/conftest.py truncates them away on PostgreSQL).
 SEEDED_RATES = [
-    ("courier", "palembang", 10000, 6000), ("courier", "sumsel", 16000, 11000),
-    ("courier", "sumatra", 28000, 21000), ("courier", "java", 34000, 26000),
-    ("courier", "other", 56000, 44000), ("same_day", "palembang", 25000, 5000),
+    ("courier", "palembang", 10000, 6000),
+    ("courier", "sumsel", 16000, 11000),
+    ("courier", "sumatra", 28000, 21000),
+    ("courier", "java", 34000, 26000),
+    ("courier", "other", 56000, 44000),
+    ("same_day", "palembang", 25000, 5000),
 ]
 
 
@@ -82,20 +87,38 @@ def shop(app):
         slug="tata-boga", name_id="Tata Boga", name_en="Baking", split=(40, 40, 20)
     )
     songket = make_product(
-        category, weaving, name_id="Kain Songket Lepus", name_en="Lepus Songket Cloth",
-        prices=(1_500_000,), on_hand=5,
+        category,
+        weaving,
+        name_id="Kain Songket Lepus",
+        name_en="Lepus Songket Cloth",
+        prices=(1_500_000,),
+        on_hand=5,
     )
     selendang = make_product(
-        category, weaving, name_id="Selendang Songket", name_en="Songket Shawl",
-        prices=(450_000,), on_hand=8,
+        category,
+        weaving,
+        name_id="Selendang Songket",
+        name_en="Songket Shawl",
+        prices=(450_000,),
+        on_hand=8,
     )
     roti = make_product(
-        category, baking, name_id="Roti Manis", name_en="Sweet Bread",
-        kind="perishable", prices=(15_000,), on_hand=30,
+        category,
+        baking,
+        name_id="Roti Manis",
+        name_en="Sweet Bread",
+        kind="perishable",
+        prices=(15_000,),
+        on_hand=30,
     )
     custom = make_product(
-        category, weaving, name_id="Songket Pesanan", name_en="Made-to-order Songket",
-        kind="made_to_order", prices=(3_000_000,), on_hand=3,
+        category,
+        weaving,
+        name_id="Songket Pesanan",
+        name_en="Made-to-order Songket",
+        kind="made_to_order",
+        prices=(3_000_000,),
+        on_hand=3,
     )
     db.session.commit()
     ensure_shipping_rates()
@@ -129,8 +152,11 @@ def count(model) -> int:
 
 def order_for(cart, key: str, details: CheckoutDetails = PICKUP, **kwargs) -> Order:
     return place_order(
-        cart_token=cart.token, cart_revision=cart.revision, details=details,
-        idempotency_key=key, **kwargs,
+        cart_token=cart.token,
+        cart_revision=cart.revision,
+        details=details,
+        idempotency_key=key,
+        **kwargs,
     )
 
 
@@ -144,8 +170,9 @@ def test_a_placed_order_reserves_stock_and_records_it(shop):
     assert order.shipping_fee == 0 and order.total == order.subtotal
     assert (on_hand(shop.songket), on_hand(shop.selendang)) == (3, 7)
     movements = db.session.execute(
-        select(StockMovement.variant_id, StockMovement.quantity, StockMovement.kind)
-        .where(StockMovement.order_id == order.id)
+        select(StockMovement.variant_id, StockMovement.quantity, StockMovement.kind).where(
+            StockMovement.order_id == order.id
+        )
     ).all()
     assert sorted(movements) == sorted(
         [(shop.songket, -2, "reservation"), (shop.selendang, -1, "reservation")]
@@ -243,15 +270,17 @@ def test_courier_delivery_is_priced_from_the_rate_table(shop):
 
 def test_an_empty_or_unknown_cart_is_refused(shop):
     with pytest.raises(EmptyCart):
-        place_order(cart_token="no-such-cart", cart_revision=None, details=PICKUP,
-                    idempotency_key="k-none")
+        place_order(
+            cart_token="no-such-cart", cart_revision=None, details=PICKUP, idempotency_key="k-none"
+        )
     with pytest.raises(EmptyCart):
         place_order(cart_token=None, cart_revision=None, details=PICKUP, idempotency_key="k-nil")
     cart = fill_cart((shop.selendang, 1))
     order_for(cart, "k-first")
     with pytest.raises(EmptyCart):  # the cart was emptied by the first order
-        place_order(cart_token=cart.token, cart_revision=None, details=PICKUP,
-                    idempotency_key="k-second")
+        place_order(
+            cart_token=cart.token, cart_revision=None, details=PICKUP, idempotency_key="k-second"
+        )
 
 
 def test_all_or_nothing_when_one_line_is_short(shop):
@@ -285,9 +314,13 @@ def test_order_lines_keep_their_snapshot_after_catalogue_edits(shop):
     db.session.commit()
     db.session.expire_all()
 
-    lines = db.session.execute(
-        select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.id)
-    ).scalars().all()
+    lines = (
+        db.session.execute(
+            select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.id)
+        )
+        .scalars()
+        .all()
+    )
     songket_line = next(line for line in lines if line.variant_id == shop.songket)
     assert songket_line.product_name_id == "Kain Songket Lepus"
     assert songket_line.product_name_en == "Lepus Songket Cloth"
@@ -335,7 +368,7 @@ def test_an_expired_reservation_gives_its_stock_back(shop):
     cart = fill_cart((shop.songket, 2), (shop.selendang, 3))
     order = order_for(cart, "k-expire", now=NOW)
     order_id = order.id
-    expires_at = NOW + timedelta(minutes=app_config("BANK_TRANSFER_EXPIRY_MINUTES"))
+    expires_at = NOW + timedelta(minutes=current_app.config["BANK_TRANSFER_EXPIRY_MINUTES"])
     assert (on_hand(shop.songket), on_hand(shop.selendang)) == (3, 5)
 
     assert release_expired_reservations(now=expires_at - timedelta(minutes=1)) == 0
@@ -347,7 +380,8 @@ def test_an_expired_reservation_gives_its_stock_back(shop):
     assert (on_hand(shop.songket), on_hand(shop.selendang)) == (5, 8)
     net = db.session.execute(
         select(StockMovement.kind, func.sum(StockMovement.quantity))
-        .where(StockMovement.order_id == order_id).group_by(StockMovement.kind)
+        .where(StockMovement.order_id == order_id)
+        .group_by(StockMovement.kind)
     ).all()
     assert dict(net) == {MovementKind.RESERVATION.value: -5, MovementKind.RELEASE.value: 5}
 
@@ -356,7 +390,26 @@ def test_an_expired_reservation_gives_its_stock_back(shop):
     assert (on_hand(shop.songket), on_hand(shop.selendang)) == (5, 8)
 
 
-def app_config(key: str):
-    from flask import current_app
+def test_service_errors_can_be_built_outside_a_request(app, shop):
+    """A job or CLI command (no request) that hits a shop rule gets the rule's error,
+    not ``RuntimeError: Working outside of request context`` from the locale selector."""
+    raised = []
 
-    return current_app.config[key]
+    def job() -> None:  # a thread of its own: no request context to inherit
+        with app.app_context():
+            try:
+                place_order(
+                    cart_token="no-such-cart",
+                    cart_revision=None,
+                    details=PICKUP,
+                    idempotency_key="k-job",
+                )
+            except Exception as error:  # noqa: BLE001
+                raised.append(error)
+
+    thread = threading.Thread(target=job)
+    thread.start()
+    thread.join()
+
+    assert len(raised) == 1
+    assert isinstance(raised[0], EmptyCart), repr(raised[0])
