@@ -39,6 +39,7 @@ from storefront.orders.models import (
     OrderLine,
     OrderStatus,
 )
+from storefront.outbox.services import queue_order_email
 from storefront.payments.methods import PAYABLE_STATUSES, PAYMENT_OPTIONS
 from storefront.payments.models import Payment, PaymentEvent, Refund
 from storefront.timeutil import SHOP_TIMEZONE, utcnow
@@ -195,8 +196,6 @@ def place_order(
     the cart is emptied, all in the same commit. The same ``idempotency_key``
     (a double click, a second tab, a retry) always yields the same order.
     """
-    from storefront.outbox.services import queue_email
-
     now = now or utcnow()
     existing = db.session.execute(
         select(Order).where(Order.idempotency_key == idempotency_key)
@@ -349,14 +348,7 @@ def place_order(
     db.session.execute(
         update(Cart).where(Cart.id == cart.id).values(revision=Cart.revision + 1, checkout=None)
     )
-    queue_email(
-        kind="order_confirmation",
-        to=order.email,
-        language=order.language,
-        template="order_confirmation",
-        order_id=order.id,
-        order=order,
-    )
+    queue_order_email(order=order, template="order_confirmation")
     db.session.commit()
     return order
 
@@ -553,8 +545,6 @@ def mark_paid(
     otherwise flags the order for a refund: it is never dropped. The provider
     event, when given, is stored in the same commit (its id is unique).
     """
-    from storefront.outbox.services import queue_email
-
     now = now or utcnow()
     order = db.session.get(Order, order_id)
     event_row = None
@@ -626,14 +616,7 @@ def mark_paid(
         ],
     )
     credit_sale_to_programmes(order, day=now.astimezone(SHOP_TIMEZONE).date())
-    queue_email(
-        kind="order_paid",
-        to=order.email,
-        language=order.language,
-        template="order_paid",
-        order_id=order.id,
-        order=order,
-    )
+    queue_order_email(order=order, template="order_paid")
     _note_event_outcome(event_row, "order paid")
     db.session.commit()
     return PaymentOutcome("paid", order)
@@ -866,8 +849,6 @@ def advance_order(
     Shipping needs a tracking number and queues the "shipped" e-mail in the
     same commit. Raises ``InvalidTransition`` otherwise.
     """
-    from storefront.outbox.services import queue_email
-
     now = now or utcnow()
     order = db.session.get(Order, order_id)
     if order is None:
@@ -890,14 +871,7 @@ def advance_order(
         order.tracking_number = tracking_number.strip()[:60]
     _record_event(order, to_status, note, actor, now, from_status=previous)
     if to_status == S.SHIPPED:
-        queue_email(
-            kind="order_shipped",
-            to=order.email,
-            language=order.language,
-            template="order_shipped",
-            order_id=order.id,
-            order=order,
-        )
+        queue_order_email(order=order, template="order_shipped")
     db.session.commit()
     return order
 
