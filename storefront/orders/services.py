@@ -569,6 +569,7 @@ def mark_paid(
             order, order.status, f"payment amount mismatch: {order.payment_problem}", actor, now
         )
         payment.status = "mismatch"
+        payment.amount = max(amount_rupiah, 0)
         _note_event_outcome(event_row, "amount or currency mismatch")
         db.session.commit()
         return PaymentOutcome("mismatch", order)

@@ -33,7 +33,7 @@ def status_json(token: str):
     order = _order_or_404(token)
     response = jsonify(
         status=order.status,
-        paid=order.paid_at is not None and not order.needs_refund,
+        paid=order.status in services.PAID_STATUSES,
         problem=order.payment_problem,
     )
     response.headers["Cache-Control"] = "no-store"
