@@ -8,6 +8,7 @@ product page is a handful of queries that never loop over rows.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -122,7 +123,9 @@ def _sort_columns(sort: str, language: str):
     return None, False  # newest: id descending
 
 
+@functools.cache
 def _card_select() -> Select:
+    """The columns of a product card (built once: statements are immutable)."""
     cover = (
         select(ProductImage.id)
         .where(ProductImage.product_id == Product.id)
