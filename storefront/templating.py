@@ -9,6 +9,7 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from storefront.catalog.cards import render_cards
 from storefront.catalog.services import stock_status
 from storefront.i18n import current_language, localized
 from storefront.media.storage import RENDITION_WIDTHS
@@ -73,6 +74,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda d: format_datetime(d, "short") if d else "", "datetime_short")
     app.add_template_global(image_url)
     app.add_template_global(money)
+    app.add_template_global(render_cards)
     app.add_template_global(image_srcset)
     app.add_template_global(url_in_language)
     app.add_template_global(canonical_url)

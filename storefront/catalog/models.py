@@ -54,6 +54,7 @@ class Product(db.Model):
         CheckConstraint("price_from >= 0", name="price_from_not_negative"),
         # Listing indexes: every sort order, with and without a filter, ends in
         # id so keyset pagination has a total order. "Newest" is id order.
+        Index("ix_product_listing_newest", "is_active", "id"),
         Index("ix_product_listing_price", "is_active", "price_from", "id"),
         Index("ix_product_listing_name_id", "is_active", "name_id", "id"),
         Index("ix_product_listing_name_en", "is_active", "name_en", "id"),

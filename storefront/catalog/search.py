@@ -36,10 +36,15 @@ def matching_product_ids(dialect: str, terms: list[str]) -> ColumnElement[bool]:
         return text("product.search_vector @@ to_tsquery('simple', :tsquery)").bindparams(
             tsquery=tsquery
         )
-    match = " ".join(f'"{term}"*' for term in terms)
+    match = fts_match(terms)
     return text(
         "product.id IN (SELECT rowid FROM product_fts WHERE product_fts MATCH :match)"
     ).bindparams(match=match)
+
+
+def fts_match(terms: list[str]) -> str:
+    """An FTS5 query requiring every term as a word prefix (terms are [0-9a-z]+ only)."""
+    return " ".join(f'"{term}"*' for term in terms)
 
 
 def build_search_text(*parts: str) -> str:

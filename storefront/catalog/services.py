@@ -14,11 +14,17 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select, table, text
+from sqlalchemy import column as sa_column
 from sqlalchemy.orm import contains_eager
 
 from storefront.catalog.models import Category, Product, ProductImage, ProductKind, Variant
-from storefront.catalog.search import build_search_text, matching_product_ids, search_terms
+from storefront.catalog.search import (
+    build_search_text,
+    fts_match,
+    matching_product_ids,
+    search_terms,
+)
 from storefront.extensions import db
 from storefront.impact.models import Agreement, Partner, TrainingProgram
 
@@ -166,30 +172,48 @@ def _card_select() -> Select:
 def list_products(query: ListingQuery, *, language: str, per_page: int) -> ListingPage:
     """One page of active products matching ``query``, in one SQL statement.
 
-    Pages follow each other by keyset (the last row's sort value and id), so a
-    deep page costs what the first one does. A bare ``page`` number with no
-    cursor falls back to an offset, which only a hand-typed URL produces.
+    The statement first picks the page's product ids (filters, order and
+    limit over indexes only) and computes the card columns for those ids
+    alone. Pages follow each other by keyset (the last row's sort value and
+    id), so a deep page costs what the first one does; a bare ``page`` number
+    with no cursor falls back to an offset, which only a hand-typed URL makes.
+    On SQLite a newest-first search is driven by the FTS5 index itself, which
+    yields matches in descending rowid order, so it stops after one page.
     """
-    stmt = _card_select()
     dialect = db.session.get_bind().dialect.name
     terms = search_terms(query.q)
-    if terms:
-        stmt = stmt.where(matching_product_ids(dialect, terms))
+    column, ascending = _sort_columns(query.sort, language)
+
+    ids = select(Product.id).where(Product.is_active.is_(True))
+    id_column = Product.id
+    if terms and dialect == "sqlite" and column is None:
+        fts = table("product_fts", sa_column("rowid"))
+        ids = ids.join(fts, fts.c.rowid == Product.id).where(
+            text("product_fts MATCH :match").bindparams(match=fts_match(terms))
+        )
+        id_column = fts.c.rowid
+    elif terms:
+        ids = ids.where(matching_product_ids(dialect, terms))
     if query.category:
-        stmt = stmt.where(
+        ids = ids.where(
             Product.category_id
             == select(Category.id).where(Category.slug == query.category).scalar_subquery()
         )
     if query.program:
-        stmt = stmt.where(TrainingProgram.slug == query.program)
+        ids = ids.where(
+            Product.program_id
+            == select(TrainingProgram.id)
+            .where(TrainingProgram.slug == query.program)
+            .scalar_subquery()
+        )
     if query.kind:
-        stmt = stmt.where(Product.kind == query.kind)
+        ids = ids.where(Product.kind == query.kind)
     if query.min_price is not None:
-        stmt = stmt.where(Product.price_from >= query.min_price)
+        ids = ids.where(Product.price_from >= query.min_price)
     if query.max_price is not None:
-        stmt = stmt.where(Product.price_from <= query.max_price)
+        ids = ids.where(Product.price_from <= query.max_price)
     if query.in_stock:
-        stmt = stmt.where(
+        ids = ids.where(
             exists().where(
                 Variant.product_id == Product.id,
                 Variant.is_active.is_(True),
@@ -197,7 +221,6 @@ def list_products(query: ListingQuery, *, language: str, per_page: int) -> Listi
             )
         )
 
-    column, ascending = _sort_columns(query.sort, language)
     cursor_token = query.before or query.after
     cursor = decode_cursor(cursor_token, query.sort) if cursor_token else None
     backwards = cursor is not None and query.before is not None
@@ -207,17 +230,24 @@ def list_products(query: ListingQuery, *, language: str, per_page: int) -> Listi
     if cursor is not None:
         value, last_id = cursor
         if column is None:
-            stmt = stmt.where(Product.id < last_id if not asc else Product.id > last_id)
+            ids = ids.where(id_column < last_id if not asc else id_column > last_id)
         elif asc:
-            stmt = stmt.where(or_(column > value, and_(column == value, Product.id > last_id)))
+            ids = ids.where(or_(column > value, and_(column == value, id_column > last_id)))
         else:
-            stmt = stmt.where(or_(column < value, and_(column == value, Product.id < last_id)))
+            ids = ids.where(or_(column < value, and_(column == value, id_column < last_id)))
 
-    order = [] if column is None else [column.asc() if asc else column.desc()]
-    order.append(Product.id.asc() if asc else Product.id.desc())
-    stmt = stmt.order_by(*order).limit(per_page + 1)
+    def ordering(id_col):
+        order = [] if column is None else [column.asc() if asc else column.desc()]
+        order.append(id_col.asc() if asc else id_col.desc())
+        return order
+
+    ids = ids.order_by(*ordering(id_column)).limit(per_page + 1)
     if cursor is None and query.page > 1:
-        stmt = stmt.offset((query.page - 1) * per_page)
+        ids = ids.offset((query.page - 1) * per_page)
+    page_ids = ids.subquery()
+    stmt = (
+        _card_select().join(page_ids, page_ids.c.id == Product.id).order_by(*ordering(Product.id))
+    )
 
     rows = db.session.execute(stmt).all()
     has_more = len(rows) > per_page
