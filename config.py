@@ -46,6 +46,7 @@ class Config:
         "SHOP_ADDRESS", "Jl. Merdeka No. 1, Palembang (Galeri Cantik, buka Senin–Sabtu 08.00–16.00)"
     )
     CATALOG_CACHE_SECONDS = _env_int("CATALOG_CACHE_SECONDS", 60)
+    PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 10)
 
     WTF_CSRF_TIME_LIMIT = 3600
     SESSION_COOKIE_HTTPONLY = True
@@ -84,6 +85,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     CATALOG_CACHE_SECONDS = 0
+    PAGE_CACHE_SECONDS = 0
     SERVER_NAME = None
 
 

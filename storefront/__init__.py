@@ -37,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     from sqlalchemy.engine import Engine
 
     from storefront import models  # noqa: F401  (every table known before migrations run)
+    from storefront.catalog.page_cache import keep_page, serve_cached_page
     from storefront.extensions import (
         babel,
         configure_sqlite,
@@ -79,6 +80,9 @@ def register_extensions(app: Flask) -> None:
     except ImportError:
         pass
     app.before_request(start_request_language)
+    app.before_request(serve_cached_page)
+    # after_request hooks run last-registered first: keep_page sees the cookies set.
+    app.after_request(keep_page)
     app.after_request(remember_language)
     app.after_request(remember_referral)
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from storefront.cart import services
 from storefront.cart.identity import current_cart_token, remember_cart
+from storefront.extensions import csrf
 from storefront.i18n import current_language
 
 cart = Blueprint("cart", __name__, url_prefix="/cart")
@@ -25,6 +26,7 @@ def show():
 
 
 @cart.post("/add")
+@csrf.exempt  # the cart cookie is SameSite=Lax: a cross-site post cannot reach a buyer's cart
 def add():
     """Add a variant from the product page; a refusal is explained on the cart page."""
     try:

@@ -277,20 +277,24 @@ def test_a_tampered_revision_is_refused(client, goods, revision):
     assert db.session.scalar(select(func.count()).select_from(Order)) == 0
 
 
-def test_a_stale_csrf_token_is_refused_with_a_clear_message(app, goods):
+def test_a_stale_csrf_token_is_refused_with_a_clear_message(app, client, goods):
+    add(client, goods["selendang"])  # adding needs no token: the cart cookie is SameSite=Lax
     app.config["WTF_CSRF_ENABLED"] = True
-    client = app.test_client()
-    response = client.post(
-        "/cart/add",
-        data={
-            "variant_id": goods["selendang"].variants[0].id,
-            "quantity": "1",
-            "csrf_token": "stale",
-        },
-    )
+    line = db.session.execute(select(CartLine)).scalar_one()
+    response = client.post(f"/cart/lines/{line.id}", data={"quantity": "3", "csrf_token": "stale"})
     assert response.status_code == 400
     assert "Muat ulang halaman lalu coba lagi" in page(response)
-    assert db.session.scalar(select(func.count()).select_from(CartLine)) == 0
+    db.session.refresh(line)
+    assert line.quantity == 1
+    response = fill_details(client, csrf_token="stale")
+    assert response.status_code == 400
+    assert client.get("/checkout/review").status_code == 303  # nothing saved
+
+
+def test_the_cart_cookie_cannot_travel_with_a_cross_site_post(client, goods):
+    add(client, goods["selendang"])
+    cookie = [c for c in client._cookies.values() if c.key == "cart"][0]
+    assert cookie.same_site == "Lax"
 
 
 def test_unknown_order_token_is_a_404(client, goods):
