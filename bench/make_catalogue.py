@@ -47,43 +47,104 @@ BATCH = 5_000
 
 FAMILIES = [
     # slug, name_id, name_en, description_id, description_en, share of products
-    ("songket", "Songket", "Songket",
-     "Kain tenun tangan benang emas khas Palembang.",
-     "Palembang's hand-woven gold-thread cloth.", 0.16),
-    ("fashion", "Busana", "Fashion",
-     "Kebaya, baju kurung dan kain jumputan yang dijahit di bengkel kami.",
-     "Kebaya, baju kurung and jumputan cloth sewn in our workshop.", 0.28),
-    ("roti-kue", "Roti & Kue", "Bread & Cakes",
-     "Kue khas Palembang dan roti yang dipanggang setiap pagi.",
-     "Palembang cakes and bread baked every morning.", 0.20),
-    ("tempe", "Tempe", "Tempe",
-     "Tempe segar dan keripik tempe dari dapur produksi.",
-     "Fresh tempe and tempe chips from the production kitchen.", 0.12),
-    ("kerajinan", "Kerajinan", "Handicrafts",
-     "Anyaman purun, rajutan dan kerajinan tangan lainnya.",
-     "Purun weaving, knitting and other handicrafts.", 0.24),
+    (
+        "songket",
+        "Songket",
+        "Songket",
+        "Kain tenun tangan benang emas khas Palembang.",
+        "Palembang's hand-woven gold-thread cloth.",
+        0.16,
+    ),
+    (
+        "fashion",
+        "Busana",
+        "Fashion",
+        "Kebaya, baju kurung dan kain jumputan yang dijahit di bengkel kami.",
+        "Kebaya, baju kurung and jumputan cloth sewn in our workshop.",
+        0.28,
+    ),
+    (
+        "roti-kue",
+        "Roti & Kue",
+        "Bread & Cakes",
+        "Kue khas Palembang dan roti yang dipanggang setiap pagi.",
+        "Palembang cakes and bread baked every morning.",
+        0.20,
+    ),
+    (
+        "tempe",
+        "Tempe",
+        "Tempe",
+        "Tempe segar dan keripik tempe dari dapur produksi.",
+        "Fresh tempe and tempe chips from the production kitchen.",
+        0.12,
+    ),
+    (
+        "kerajinan",
+        "Kerajinan",
+        "Handicrafts",
+        "Anyaman purun, rajutan dan kerajinan tangan lainnya.",
+        "Purun weaving, knitting and other handicrafts.",
+        0.24,
+    ),
 ]
 
 PROGRAMS = [
     # slug, name_id, name_en, summary_id, summary_en, split, families it makes
-    ("tenun-songket", "Tenun Songket", "Songket Weaving",
-     "Menenun songket dengan alat tenun tradisional.", "Weaving songket on traditional looms.",
-     (50, 30, 20), ("songket",)),
-    ("menjahit-busana", "Menjahit Busana", "Garment Sewing",
-     "Menjahit dan membordir busana.", "Sewing and embroidering clothes.",
-     (50, 30, 20), ("fashion",)),
-    ("jumputan-batik", "Jumputan dan Batik", "Tie-Dye and Batik",
-     "Mewarnai kain dengan teknik jumputan.", "Dyeing cloth with the jumputan technique.",
-     (45, 35, 20), ("fashion", "kerajinan")),
-    ("tata-boga", "Tata Boga", "Baking",
-     "Memanggang roti dan kue khas Palembang.", "Baking bread and Palembang cakes.",
-     (45, 35, 20), ("roti-kue",)),
-    ("produksi-tempe", "Produksi Tempe", "Tempe Making",
-     "Membuat tempe dan olahannya.", "Making tempe and tempe snacks.",
-     (40, 40, 20), ("tempe",)),
-    ("anyaman-purun", "Anyaman dan Rajut", "Weaving and Knitting",
-     "Menganyam purun dan merajut.", "Weaving purun grass and knitting.",
-     (50, 30, 20), ("kerajinan",)),
+    (
+        "tenun-songket",
+        "Tenun Songket",
+        "Songket Weaving",
+        "Menenun songket dengan alat tenun tradisional.",
+        "Weaving songket on traditional looms.",
+        (50, 30, 20),
+        ("songket",),
+    ),
+    (
+        "menjahit-busana",
+        "Menjahit Busana",
+        "Garment Sewing",
+        "Menjahit dan membordir busana.",
+        "Sewing and embroidering clothes.",
+        (50, 30, 20),
+        ("fashion",),
+    ),
+    (
+        "jumputan-batik",
+        "Jumputan dan Batik",
+        "Tie-Dye and Batik",
+        "Mewarnai kain dengan teknik jumputan.",
+        "Dyeing cloth with the jumputan technique.",
+        (45, 35, 20),
+        ("fashion", "kerajinan"),
+    ),
+    (
+        "tata-boga",
+        "Tata Boga",
+        "Baking",
+        "Memanggang roti dan kue khas Palembang.",
+        "Baking bread and Palembang cakes.",
+        (45, 35, 20),
+        ("roti-kue",),
+    ),
+    (
+        "produksi-tempe",
+        "Produksi Tempe",
+        "Tempe Making",
+        "Membuat tempe dan olahannya.",
+        "Making tempe and tempe snacks.",
+        (40, 40, 20),
+        ("tempe",),
+    ),
+    (
+        "anyaman-purun",
+        "Anyaman dan Rajut",
+        "Weaving and Knitting",
+        "Menganyam purun dan merajut.",
+        "Weaving purun grass and knitting.",
+        (50, 30, 20),
+        ("kerajinan",),
+    ),
 ]
 
 PARTNERS = [
@@ -114,11 +175,20 @@ AGREEMENTS = [
 ]
 
 COLOURS = [
-    ("Merah Marun", "Maroon"), ("Merah", "Red"), ("Ungu", "Purple"),
+    ("Merah Marun", "Maroon"),
+    ("Merah", "Red"),
+    ("Ungu", "Purple"),
     ("Hijau Botol", "Bottle Green"),
-    ("Biru Dongker", "Navy"), ("Kuning Kunyit", "Turmeric Yellow"), ("Emas", "Gold"),
-    ("Hitam", "Black"), ("Krem", "Cream"), ("Cokelat", "Brown"), ("Merah Muda", "Pink"),
-    ("Tosca", "Teal"), ("Oranye", "Orange"), ("Putih", "White"),
+    ("Biru Dongker", "Navy"),
+    ("Kuning Kunyit", "Turmeric Yellow"),
+    ("Emas", "Gold"),
+    ("Hitam", "Black"),
+    ("Krem", "Cream"),
+    ("Cokelat", "Brown"),
+    ("Merah Muda", "Pink"),
+    ("Tosca", "Teal"),
+    ("Oranye", "Orange"),
+    ("Putih", "White"),
 ]
 
 # --------------------------------------------------------------------------
@@ -127,45 +197,89 @@ COLOURS = [
 # --------------------------------------------------------------------------
 
 SONGKET_ITEMS = [
-    ("Kain Songket", "Songket Cloth"), ("Selendang Songket", "Songket Shawl"),
-    ("Sarung Songket", "Songket Sarong"), ("Tanjak Songket", "Songket Headdress"),
-    ("Kain Songket Tabur", "Scattered Songket Cloth"), ("Setelan Songket", "Songket Set"),
+    ("Kain Songket", "Songket Cloth"),
+    ("Selendang Songket", "Songket Shawl"),
+    ("Sarung Songket", "Songket Sarong"),
+    ("Tanjak Songket", "Songket Headdress"),
+    ("Kain Songket Tabur", "Scattered Songket Cloth"),
+    ("Setelan Songket", "Songket Set"),
 ]
 SONGKET_MOTIFS = [
-    "Lepus", "Tretes Mender", "Bungo Pacik", "Limar", "Nago Besaung", "Bungo Cino", "Pulir",
-    "Jando Berhias", "Tabur Bintang", "Bunga Intan", "Kembang Manggis", "Lepus Berakam",
-    "Bungo Jatuh", "Biji Pare", "Cantik Manis",
+    "Lepus",
+    "Tretes Mender",
+    "Bungo Pacik",
+    "Limar",
+    "Nago Besaung",
+    "Bungo Cino",
+    "Pulir",
+    "Jando Berhias",
+    "Tabur Bintang",
+    "Bunga Intan",
+    "Kembang Manggis",
+    "Lepus Berakam",
+    "Bungo Jatuh",
+    "Biji Pare",
+    "Cantik Manis",
 ]
 SONGKET_THREADS = [
-    ("Benang Emas", "gold thread"), ("Benang Perak", "silver thread"),
-    ("Benang Emas Jantung", "fine gold thread"), ("Sutra", "silk"), ("Katun", "cotton"),
+    ("Benang Emas", "gold thread"),
+    ("Benang Perak", "silver thread"),
+    ("Benang Emas Jantung", "fine gold thread"),
+    ("Sutra", "silk"),
+    ("Katun", "cotton"),
 ]
 
 FASHION_ITEMS = [
-    ("Kebaya", "Kebaya"), ("Baju Kurung", "Baju Kurung"), ("Blus", "Blouse"),
-    ("Kemeja", "Shirt"), ("Gamis", "Long Dress"), ("Tunik", "Tunic"), ("Rok Lilit", "Wrap Skirt"),
-    ("Kain Jumputan", "Jumputan Cloth"), ("Selendang", "Scarf"), ("Outer", "Outer Jacket"),
-    ("Mukena", "Prayer Robe"), ("Masker Kain", "Cloth Mask"),
+    ("Kebaya", "Kebaya"),
+    ("Baju Kurung", "Baju Kurung"),
+    ("Blus", "Blouse"),
+    ("Kemeja", "Shirt"),
+    ("Gamis", "Long Dress"),
+    ("Tunik", "Tunic"),
+    ("Rok Lilit", "Wrap Skirt"),
+    ("Kain Jumputan", "Jumputan Cloth"),
+    ("Selendang", "Scarf"),
+    ("Outer", "Outer Jacket"),
+    ("Mukena", "Prayer Robe"),
+    ("Masker Kain", "Cloth Mask"),
 ]
 FASHION_STYLES = [
-    ("Jumputan", "Jumputan"), ("Batik Palembang", "Palembang Batik"), ("Bordir", "Embroidered"),
-    ("Tajung", "Tajung"), ("Blongsong", "Blongsong"), ("Polos", "Plain"),
-    ("Kembang Tanjung", "Tanjung Flower"), ("Pelangi", "Rainbow"),
+    ("Jumputan", "Jumputan"),
+    ("Batik Palembang", "Palembang Batik"),
+    ("Bordir", "Embroidered"),
+    ("Tajung", "Tajung"),
+    ("Blongsong", "Blongsong"),
+    ("Polos", "Plain"),
+    ("Kembang Tanjung", "Tanjung Flower"),
+    ("Pelangi", "Rainbow"),
 ]
 SIZES = ["S", "M", "L", "XL", "XXL", "All Size"]
 
 CAKE_ITEMS = [
-    ("Bolu Kojo", "Kojo Cake"), ("Kue Maksuba", "Maksuba Layer Cake"),
-    ("Kue Lapan Jam", "Eight-Hour Cake"), ("Engkak Ketan", "Sticky Rice Engkak"),
-    ("Roti Sobek", "Pull-Apart Bread"), ("Roti Manis", "Sweet Bun"), ("Bolu Gulung", "Swiss Roll"),
-    ("Kue Bangkit", "Bangkit Cookies"), ("Lapis Legit", "Thousand-Layer Cake"),
-    ("Kue Srikaya", "Srikaya Custard Cake"), ("Roti Tawar", "White Loaf"),
-    ("Bolu Kemojo", "Kemojo Cake"), ("Kue Putri Salju", "Snow Princess Cookies"),
+    ("Bolu Kojo", "Kojo Cake"),
+    ("Kue Maksuba", "Maksuba Layer Cake"),
+    ("Kue Lapan Jam", "Eight-Hour Cake"),
+    ("Engkak Ketan", "Sticky Rice Engkak"),
+    ("Roti Sobek", "Pull-Apart Bread"),
+    ("Roti Manis", "Sweet Bun"),
+    ("Bolu Gulung", "Swiss Roll"),
+    ("Kue Bangkit", "Bangkit Cookies"),
+    ("Lapis Legit", "Thousand-Layer Cake"),
+    ("Kue Srikaya", "Srikaya Custard Cake"),
+    ("Roti Tawar", "White Loaf"),
+    ("Bolu Kemojo", "Kemojo Cake"),
+    ("Kue Putri Salju", "Snow Princess Cookies"),
 ]
 FLAVOURS = [
-    ("Pandan", "Pandan"), ("Keju", "Cheese"), ("Cokelat", "Chocolate"), ("Original", "Original"),
-    ("Durian", "Durian"), ("Kayu Manis", "Cinnamon"), ("Gula Merah", "Palm Sugar"),
-    ("Nanas", "Pineapple"), ("Susu", "Milk"),
+    ("Pandan", "Pandan"),
+    ("Keju", "Cheese"),
+    ("Cokelat", "Chocolate"),
+    ("Original", "Original"),
+    ("Durian", "Durian"),
+    ("Kayu Manis", "Cinnamon"),
+    ("Gula Merah", "Palm Sugar"),
+    ("Nanas", "Pineapple"),
+    ("Susu", "Milk"),
 ]
 PACKS = ["isi 6", "isi 12", "isi 20", "1 loyang", "1/2 loyang", "toples 250 g"]
 
@@ -178,22 +292,37 @@ TEMPE_ITEMS = [
     ("Kering Tempe", "Crispy Sweet Tempe", "stock"),
 ]
 TEMPE_STYLES = [
-    ("Original", "Original"), ("Pedas", "Spicy"), ("Balado", "Balado"), ("Bawang", "Garlic"),
-    ("Daun Jeruk", "Lime Leaf"), ("Organik", "Organic"),
+    ("Original", "Original"),
+    ("Pedas", "Spicy"),
+    ("Balado", "Balado"),
+    ("Bawang", "Garlic"),
+    ("Daun Jeruk", "Lime Leaf"),
+    ("Organik", "Organic"),
 ]
 WEIGHTS = ["100 g", "250 g", "500 g", "1 kg"]
 
 CRAFT_ITEMS = [
-    ("Tas Anyaman Purun", "Purun Woven Bag"), ("Tikar Purun", "Purun Mat"),
-    ("Dompet Rajut", "Knitted Purse"), ("Bros Kain", "Fabric Brooch"),
-    ("Gantungan Kunci", "Key Ring"), ("Tempat Tisu", "Tissue Box"),
-    ("Keranjang Rotan", "Rattan Basket"), ("Taplak Rajut", "Knitted Tablecloth"),
-    ("Boneka Kain", "Cloth Doll"), ("Sarung Bantal", "Cushion Cover"),
-    ("Topi Purun", "Purun Hat"), ("Kotak Perhiasan", "Jewellery Box"),
+    ("Tas Anyaman Purun", "Purun Woven Bag"),
+    ("Tikar Purun", "Purun Mat"),
+    ("Dompet Rajut", "Knitted Purse"),
+    ("Bros Kain", "Fabric Brooch"),
+    ("Gantungan Kunci", "Key Ring"),
+    ("Tempat Tisu", "Tissue Box"),
+    ("Keranjang Rotan", "Rattan Basket"),
+    ("Taplak Rajut", "Knitted Tablecloth"),
+    ("Boneka Kain", "Cloth Doll"),
+    ("Sarung Bantal", "Cushion Cover"),
+    ("Topi Purun", "Purun Hat"),
+    ("Kotak Perhiasan", "Jewellery Box"),
 ]
 CRAFT_STYLES = [
-    ("Motif Jumputan", "Jumputan Pattern"), ("Natural", "Natural"), ("Warna-warni", "Colourful"),
-    ("Bordir", "Embroidered"), ("Mini", "Mini"), ("Besar", "Large"), ("Klasik", "Classic"),
+    ("Motif Jumputan", "Jumputan Pattern"),
+    ("Natural", "Natural"),
+    ("Warna-warni", "Colourful"),
+    ("Bordir", "Embroidered"),
+    ("Mini", "Mini"),
+    ("Besar", "Large"),
+    ("Klasik", "Classic"),
 ]
 # Non-songket families sometimes use songket cloth: these names carry the word too,
 # so a search for "songket" finds ~20% of the catalogue, across three families.
@@ -203,8 +332,10 @@ SONGKET_ACCENT_FASHION = [
     ("Outer Songket", "Songket Outer Jacket"),
 ]
 SONGKET_ACCENT_CRAFTS = [
-    ("Dompet Songket", "Songket Purse"), ("Tas Tangan Songket", "Songket Handbag"),
-    ("Bros Songket", "Songket Brooch"), ("Sarung Bantal Songket", "Songket Cushion Cover"),
+    ("Dompet Songket", "Songket Purse"),
+    ("Tas Tangan Songket", "Songket Handbag"),
+    ("Bros Songket", "Songket Brooch"),
+    ("Sarung Bantal Songket", "Songket Cushion Cover"),
 ]
 
 
@@ -219,10 +350,14 @@ def _songket(rng: random.Random):
     colour_id, colour_en = rng.choice(COLOURS)
     name_id = f"{item_id} {motif} {thread_id} {colour_id}"
     name_en = f"{motif} {item_en}, {colour_en} with {thread_en}"
-    desc_id = (f"{item_id} motif {motif} ditenun tangan dengan {thread_id.lower()} di atas dasar "
-               f"{colour_id.lower()}.\n\nSatu helai memerlukan beberapa minggu di alat tenun.")
-    desc_en = (f"{item_en} in the {motif} motif, hand-woven with {thread_en} on a "
-               f"{colour_en.lower()} ground.\n\nOne piece takes several weeks on the loom.")
+    desc_id = (
+        f"{item_id} motif {motif} ditenun tangan dengan {thread_id.lower()} di atas dasar "
+        f"{colour_id.lower()}.\n\nSatu helai memerlukan beberapa minggu di alat tenun."
+    )
+    desc_en = (
+        f"{item_en} in the {motif} motif, hand-woven with {thread_en} on a "
+        f"{colour_en.lower()} ground.\n\nOne piece takes several weeks on the loom."
+    )
     options = [{"motif": motif, "benang": thread_id}, {"motif": motif, "benang": "Sutra"}]
     kind = "made_to_order" if rng.random() < 0.6 else "stock"
     return name_id, name_en, desc_id, desc_en, options, kind, (650_000, 9_500_000, 25_000), 350
@@ -238,10 +373,14 @@ def _fashion(rng: random.Random):
     colour_id, colour_en = rng.choice(COLOURS)
     name_id = " ".join(x for x in (item_id, style_id, colour_id) if x)
     name_en = " ".join(x for x in (colour_en, style_en, item_en) if x)
-    desc_id = (f"{item_id} {style_id} warna {colour_id.lower()}, dijahit rapi dengan kain yang "
-               "nyaman dipakai sehari-hari.\n\nCuci dengan tangan, jangan diperas.")
-    desc_en = (f"{colour_en} {style_en} {item_en.lower()}, neatly sewn from cloth that is "
-               "comfortable every day.\n\nHand wash, do not wring.")
+    desc_id = (
+        f"{item_id} {style_id} warna {colour_id.lower()}, dijahit rapi dengan kain yang "
+        "nyaman dipakai sehari-hari.\n\nCuci dengan tangan, jangan diperas."
+    )
+    desc_en = (
+        f"{colour_en} {style_en} {item_en.lower()}, neatly sewn from cloth that is "
+        "comfortable every day.\n\nHand wash, do not wring."
+    )
     first, second = rng.sample(SIZES, 2)
     options = [{"ukuran": first, "warna": colour_id}, {"ukuran": second, "warna": colour_id}]
     kind = "made_to_order" if rng.random() < 0.2 else "stock"
@@ -253,10 +392,14 @@ def _cakes(rng: random.Random):
     flavour_id, flavour_en = rng.choice(FLAVOURS)
     name_id = f"{item_id} {flavour_id}"
     name_en = f"{flavour_en} {item_en}"
-    desc_id = (f"{item_id} rasa {flavour_id.lower()}, dipanggang pagi hari tanpa pengawet."
-               "\n\nSimpan di tempat sejuk.")
-    desc_en = (f"{item_en} with {flavour_en.lower()}, baked in the morning without "
-               "preservatives.\n\nKeep somewhere cool.")
+    desc_id = (
+        f"{item_id} rasa {flavour_id.lower()}, dipanggang pagi hari tanpa pengawet."
+        "\n\nSimpan di tempat sejuk."
+    )
+    desc_en = (
+        f"{item_en} with {flavour_en.lower()}, baked in the morning without "
+        "preservatives.\n\nKeep somewhere cool."
+    )
     first, second = rng.sample(PACKS, 2)
     options = [{"isi": first, "rasa": flavour_id}, {"isi": second, "rasa": flavour_id}]
     return name_id, name_en, desc_id, desc_en, options, "perishable", (18_000, 185_000, 1_000), 500
@@ -267,10 +410,14 @@ def _tempe(rng: random.Random):
     style_id, style_en = rng.choice(TEMPE_STYLES)
     name_id = f"{item_id} {style_id}"
     name_en = f"{style_en} {item_en}"
-    desc_id = (f"{item_id} {style_id.lower()} dari kedelai pilihan, dibuat di dapur produksi."
-               "\n\nPesan sebelum pukul 10 untuk diantar hari ini.")
-    desc_en = (f"{style_en} {item_en.lower()} from selected soybeans, made in the production "
-               "kitchen.\n\nOrder before 10 am for delivery today.")
+    desc_id = (
+        f"{item_id} {style_id.lower()} dari kedelai pilihan, dibuat di dapur produksi."
+        "\n\nPesan sebelum pukul 10 untuk diantar hari ini."
+    )
+    desc_en = (
+        f"{style_en} {item_en.lower()} from selected soybeans, made in the production "
+        "kitchen.\n\nOrder before 10 am for delivery today."
+    )
     first, second = sorted(rng.sample(WEIGHTS, 2), key=WEIGHTS.index)
     options = [{"berat": first}, {"berat": second}]
     return name_id, name_en, desc_id, desc_en, options, kind, (6_000, 45_000, 500), 250
@@ -286,10 +433,14 @@ def _crafts(rng: random.Random):
     colour_id, colour_en = rng.choice(COLOURS)
     name_id = " ".join(x for x in (item_id, style_id, colour_id) if x)
     name_en = " ".join(x for x in (colour_en, style_en, item_en) if x)
-    desc_id = (f"{item_id} {style_id.lower()} buatan tangan, setiap buah sedikit berbeda."
-               "\n\nCocok untuk oleh-oleh dari Palembang.")
-    desc_en = (f"Handmade {style_en.lower()} {item_en.lower()}; no two are quite alike."
-               "\n\nA good souvenir from Palembang.")
+    desc_id = (
+        f"{item_id} {style_id.lower()} buatan tangan, setiap buah sedikit berbeda."
+        "\n\nCocok untuk oleh-oleh dari Palembang."
+    )
+    desc_en = (
+        f"Handmade {style_en.lower()} {item_en.lower()}; no two are quite alike."
+        "\n\nA good souvenir from Palembang."
+    )
     second_colour = rng.choice(COLOURS)[0]
     options = [{"warna": colour_id}, {"warna": second_colour}]
     kind = "made_to_order" if rng.random() < 0.1 else "stock"
@@ -297,12 +448,17 @@ def _crafts(rng: random.Random):
 
 
 GENERATORS = {
-    "songket": _songket, "fashion": _fashion, "roti-kue": _cakes, "tempe": _tempe,
+    "songket": _songket,
+    "fashion": _fashion,
+    "roti-kue": _cakes,
+    "tempe": _tempe,
     "kerajinan": _crafts,
 }
 IMAGE_COLOURS = {
-    "songket": ((122, 22, 38), (212, 170, 72)), "fashion": ((236, 242, 238), (36, 74, 140)),
-    "roti-kue": ((246, 240, 226), (188, 124, 60)), "tempe": ((96, 160, 64), (232, 214, 178)),
+    "songket": ((122, 22, 38), (212, 170, 72)),
+    "fashion": ((236, 242, 238), (36, 74, 140)),
+    "roti-kue": ((246, 240, 226), (188, 124, 60)),
+    "tempe": ((96, 160, 64), (232, 214, 178)),
     "kerajinan": ((196, 164, 112), (110, 70, 40)),
 }
 IMAGES_PER_FAMILY = 2
@@ -311,6 +467,7 @@ IMAGES_PER_FAMILY = 2
 # --------------------------------------------------------------------------
 # Cache key, schema and images.
 # --------------------------------------------------------------------------
+
 
 def schema_hash() -> str:
     """A hash of everything that decides a catalogue's content: migrations and this script."""
@@ -338,7 +495,11 @@ def migrate(db_path: Path) -> None:
     )
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "storefront", "db", "upgrade"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr)
@@ -372,36 +533,70 @@ def ensure_images() -> dict[str, list[tuple[str, int, int]]]:
 # Rows.
 # --------------------------------------------------------------------------
 
+
 def _reference_rows(now: datetime):
     categories = [
-        dict(id=i, slug=slug, name_id=nid, name_en=nen, description_id=did, description_en=den,
-             position=i)
+        dict(
+            id=i,
+            slug=slug,
+            name_id=nid,
+            name_en=nen,
+            description_id=did,
+            description_en=den,
+            position=i,
+        )
         for i, (slug, nid, nen, did, den, _share) in enumerate(FAMILIES, start=1)
     ]
     programs = [
-        dict(id=i, slug=slug, name_id=nid, name_en=nen, summary_id=sid, summary_en=sen,
-             story_id=f"{sid}\n\nProgram ini berjalan sejak 2019.",
-             story_en=f"{sen}\n\nThe programme has run since 2019.",
-             premi_percent=split[0], pnbp_percent=split[1], capital_percent=split[2],
-             is_active=True, created_at=now)
+        dict(
+            id=i,
+            slug=slug,
+            name_id=nid,
+            name_en=nen,
+            summary_id=sid,
+            summary_en=sen,
+            story_id=f"{sid}\n\nProgram ini berjalan sejak 2019.",
+            story_en=f"{sen}\n\nThe programme has run since 2019.",
+            premi_percent=split[0],
+            pnbp_percent=split[1],
+            capital_percent=split[2],
+            is_active=True,
+            created_at=now,
+        )
         for i, (slug, nid, nen, sid, sen, split, _fams) in enumerate(PROGRAMS, start=1)
     ]
     partners = [
-        dict(id=i, slug=slug, name=name, kind=kind, website=f"https://{slug}.example.org",
-             logo_key=None, description_id=f"{name} mendukung program pelatihan Cantik.",
-             description_en=f"{name} supports Cantik's training programmes.", is_active=active,
-             created_at=now)
+        dict(
+            id=i,
+            slug=slug,
+            name=name,
+            kind=kind,
+            website=f"https://{slug}.example.org",
+            logo_key=None,
+            description_id=f"{name} mendukung program pelatihan Cantik.",
+            description_en=f"{name} supports Cantik's training programmes.",
+            is_active=active,
+            created_at=now,
+        )
         for i, (slug, name, kind, active) in enumerate(PARTNERS, start=1)
     ]
     partner_ids = {p["slug"]: p["id"] for p in partners}
     program_ids = {p["slug"]: p["id"] for p in programs}
     agreements = [
-        dict(id=i, number=f"PKS/{i:03d}/LPP-PLG/{valid_from.year}",
-             partner_id=partner_ids[partner], program_id=program_ids[program],
-             support_kind=support, weight=weight, valid_from=valid_from, valid_to=valid_to,
-             created_at=now)
-        for i, (partner, program, support, weight, valid_from, valid_to)
-        in enumerate(AGREEMENTS, start=1)
+        dict(
+            id=i,
+            number=f"PKS/{i:03d}/LPP-PLG/{valid_from.year}",
+            partner_id=partner_ids[partner],
+            program_id=program_ids[program],
+            support_kind=support,
+            weight=weight,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            created_at=now,
+        )
+        for i, (partner, program, support, weight, valid_from, valid_to) in enumerate(
+            AGREEMENTS, start=1
+        )
     ]
     return categories, programs, partners, agreements
 
@@ -428,9 +623,9 @@ def _product_rows(n: int, images, now: datetime):
     batch = ([], [], [])
     for pid in range(1, n + 1):
         family = rng.choices(families, shares)[0]
-        name_id, name_en, desc_id, desc_en, options, kind, (low, high, unit), grams = (
-            GENERATORS[family](rng)
-        )
+        name_id, name_en, desc_id, desc_en, options, kind, (low, high, unit), grams = GENERATORS[
+            family
+        ](rng)
         program_id, program_id_name, program_en_name = rng.choice(makers[family])
         # Prices cluster at the low end of the family's range, as a shop's do.
         price = _round(low + (high - low) * rng.random() ** 2, unit)
@@ -442,31 +637,65 @@ def _product_rows(n: int, images, now: datetime):
         created = start + step * pid
         skus = [f"{family[:3].upper()}-{pid:06d}-{v}" for v in range(2)]
         search_text = build_search_text(
-            name_id, name_en, desc_id, desc_en, *cat_names[family], program_id_name,
+            name_id,
+            name_en,
+            desc_id,
+            desc_en,
+            *cat_names[family],
+            program_id_name,
             program_en_name,
             " ".join(" ".join(str(x) for x in o.values()) for o in options),
             " ".join(skus),
         )
-        batch[0].append(dict(
-            id=pid, slug=f"{slugify(name_id)[:140]}-{pid}", category_id=cat_ids[family],
-            program_id=program_id, name_id=name_id, name_en=name_en, description_id=desc_id,
-            description_en=desc_en, kind=kind,
-            lead_time_days=rng.randint(7, 60) if kind == "made_to_order" else None,
-            shelf_life_days=rng.randint(2, 7) if kind == "perishable" else None,
-            weight_grams=grams + rng.randint(0, grams), length_cm=rng.randint(10, 60),
-            width_cm=rng.randint(10, 40), height_cm=rng.randint(2, 15),
-            is_active=rng.random() >= 0.02, is_featured=pid in featured,
-            price_from=min(prices), search_text=search_text, created_at=created,
-            updated_at=created,
-        ))
+        batch[0].append(
+            dict(
+                id=pid,
+                slug=f"{slugify(name_id)[:140]}-{pid}",
+                category_id=cat_ids[family],
+                program_id=program_id,
+                name_id=name_id,
+                name_en=name_en,
+                description_id=desc_id,
+                description_en=desc_en,
+                kind=kind,
+                lead_time_days=rng.randint(7, 60) if kind == "made_to_order" else None,
+                shelf_life_days=rng.randint(2, 7) if kind == "perishable" else None,
+                weight_grams=grams + rng.randint(0, grams),
+                length_cm=rng.randint(10, 60),
+                width_cm=rng.randint(10, 40),
+                height_cm=rng.randint(2, 15),
+                is_active=rng.random() >= 0.02,
+                is_featured=pid in featured,
+                price_from=min(prices),
+                search_text=search_text,
+                created_at=created,
+                updated_at=created,
+            )
+        )
         batch[1].extend(
-            dict(product_id=pid, sku=skus[v], options=options[v], price=prices[v],
-                 on_hand=stock[v], is_active=True, position=v)
+            dict(
+                product_id=pid,
+                sku=skus[v],
+                options=options[v],
+                price=prices[v],
+                on_hand=stock[v],
+                is_active=True,
+                position=v,
+            )
             for v in range(2)
         )
         key, width, height = rng.choice(images[family])
-        batch[2].append(dict(product_id=pid, key=key, width=width, height=height,
-                             alt_id=name_id, alt_en=name_en, position=0))
+        batch[2].append(
+            dict(
+                product_id=pid,
+                key=key,
+                width=width,
+                height=height,
+                alt_id=name_id,
+                alt_en=name_en,
+                position=0,
+            )
+        )
         if len(batch[0]) >= BATCH:
             yield batch
             batch = ([], [], [])
@@ -514,16 +743,17 @@ def build(n: int, path: Path) -> dict:
 
     with engine.connect() as conn:
         active = conn.scalar(select(func.count()).where(Product.is_active.is_(True)))
-        songket = conn.scalar(text(
-            "SELECT count(*) FROM product_fts WHERE product_fts MATCH '\"songket\"*'"))
+        songket = conn.scalar(
+            text("SELECT count(*) FROM product_fts WHERE product_fts MATCH '\"songket\"*'")
+        )
         featured = conn.scalar(select(func.count()).where(Product.is_featured.is_(True)))
         # The product page the benchmark asks for: an active songket product in the
         # middle of the catalogue, whose programme has partners in force.
         sample = conn.execute(
             select(Product.slug, Product.id)
-            .where(Product.is_active.is_(True), Product.category_id == 1,
-                   Product.id >= n // 2)
-            .order_by(Product.id).limit(1)
+            .where(Product.is_active.is_(True), Product.category_id == 1, Product.id >= n // 2)
+            .order_by(Product.id)
+            .limit(1)
         ).one()
     engine.dispose()
     return {
