@@ -317,6 +317,15 @@ def smoke_check(server: Server, page: str, path: str) -> int:
     return body.count(b'class="card"')
 
 
+def page_cache_state(server: Server, path: str) -> str:
+    """``hit`` when a second GET of ``path`` came from the app's page cache, else ``off``."""
+    for _ in range(2):
+        with urllib.request.urlopen(server.base + path, timeout=30) as resp:
+            resp.read()
+            state = resp.headers.get("X-Page-Cache", "")
+    return "hit" if state == "hit" else "off"
+
+
 def machine() -> dict:
     model = ""
     try:
@@ -521,6 +530,12 @@ def main(argv: list[str] | None = None) -> int:
         "--no-bare-flask", action="store_true", help="skip the plain-Flask reference server"
     )
     parser.add_argument(
+        "--page-cache",
+        action="store_true",
+        help="keep the app's per-worker page cache (PAGE_CACHE_SECONDS) on; by default it "
+        "is turned off, since wrk repeating one URL would only measure cache hits",
+    )
+    parser.add_argument(
         "--max-background",
         type=float,
         default=0.25,
@@ -591,6 +606,10 @@ def main(argv: list[str] | None = None) -> int:
             DATABASE_URL=f"sqlite:///{catalogues[str(n)]['path']}",
             MEDIA_ROOT=catalogues[str(n)]["media_root"],
         )
+        if not args.page_cache:
+            # wrk asks for one URL over and over: a page cache would answer nearly every
+            # request from memory and the benchmark would measure the cache, not the page.
+            env["PAGE_CACHE_SECONDS"] = "0"
         servers[str(n)] = Server(f"catalogue-{n}", "bench.app:app", env, args.workers)
     if not args.no_bare_flask:
         servers["flask"] = Server("bare-flask", "bench.bare_app:app", dict(base_env), args.workers)
@@ -619,7 +638,16 @@ def main(argv: list[str] | None = None) -> int:
                 cards[(str(n), page)] = smoke_check(servers[str(n)], page, path)
         if "flask" in servers:
             paths[("flask", "bare")] = BARE_PATH
+        cache_state = page_cache_state(servers[str(sizes[0])], paths[(str(sizes[0]), "listing")])
         print("servers ready: " + ", ".join(f"{s.name} :{s.port}" for s in servers.values()))
+        print(
+            "page cache: "
+            + (
+                "ON, pages are served from each worker's memory (--page-cache)"
+                if cache_state == "hit"
+                else "off, every request renders its page"
+            )
+        )
 
         # Page-major order with the catalogues alternating: both sizes of a page are
         # measured back to back, and the page order and the size order rotate per round.
@@ -746,6 +774,7 @@ def main(argv: list[str] | None = None) -> int:
                 "cards": {f"{s}:{p}": count for (s, p), count in cards.items()},
                 "summary": summary,
                 "targets": checks,
+                "page_cache": cache_state,
                 "runs": runs,
                 "discarded_runs": discarded,
                 "elapsed_s": round(elapsed, 1),
