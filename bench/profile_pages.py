@@ -80,6 +80,7 @@ def configure(n: int) -> dict:
         FORCE_HTTPS="0",
         DATABASE_URL=f"sqlite:///{catalogue_path(n)}",
         MEDIA_ROOT=str(MEDIA_ROOT),
+        PAGE_CACHE_SECONDS="0",  # profile the page, not the page cache
     )
     _path, meta = ensure_catalogue(n, log=lambda msg: print(msg, file=sys.stderr))
     return meta

@@ -84,45 +84,51 @@ def register(app: Flask) -> None:
     register_labels(app)
 
 
+OPTION_LABELS = {
+    "motif": _l("Motif"),
+    "benang": _l("Thread"),
+    "ukuran": _l("Size"),
+    "warna": _l("Colour"),
+    "isi": _l("Pack"),
+    "rasa": _l("Flavour"),
+    "berat": _l("Weight"),
+}
+
+
 def option_label(key: str) -> str:
     """The buyer-facing name of a variant option key."""
-    labels = {
-        "motif": _l("Motif"),
-        "benang": _l("Thread"),
-        "ukuran": _l("Size"),
-        "warna": _l("Colour"),
-        "isi": _l("Pack"),
-        "rasa": _l("Flavour"),
-        "berat": _l("Weight"),
-    }
-    return str(labels.get(key, key.capitalize()))
+    return str(OPTION_LABELS.get(key, key.capitalize()))
+
+
+SUPPORT_LABELS = {
+    "trainer": _l("trainers"),
+    "materials": _l("materials"),
+    "equipment": _l("equipment"),
+    "funding": _l("funding"),
+    "marketing": _l("marketing"),
+}
 
 
 def support_label(kind: str) -> str:
     """The buyer-facing name of a kind of partner support."""
-    labels = {
-        "trainer": _l("trainers"),
-        "materials": _l("materials"),
-        "equipment": _l("equipment"),
-        "funding": _l("funding"),
-        "marketing": _l("marketing"),
-    }
-    return str(labels.get(kind, kind))
+    return str(SUPPORT_LABELS.get(kind, kind))
+
+
+PARTNER_KIND_LABELS = {
+    "state_company": _l("State-owned company"),
+    "regional_office": _l("Regional government office"),
+    "crafts_council": _l("Crafts council"),
+    "health_office": _l("Health office"),
+    "agriculture_office": _l("Agriculture office"),
+    "education": _l("Education"),
+    "community": _l("Community organisation"),
+    "private_company": _l("Private company"),
+}
 
 
 def partner_kind_label(kind: str) -> str:
     """The buyer-facing name of a kind of partner organisation."""
-    labels = {
-        "state_company": _l("State-owned company"),
-        "regional_office": _l("Regional government office"),
-        "crafts_council": _l("Crafts council"),
-        "health_office": _l("Health office"),
-        "agriculture_office": _l("Agriculture office"),
-        "education": _l("Education"),
-        "community": _l("Community organisation"),
-        "private_company": _l("Private company"),
-    }
-    return str(labels.get(kind, kind))
+    return str(PARTNER_KIND_LABELS.get(kind, kind))
 
 
 def stock_text(kind: str, on_hand: int) -> str:
@@ -158,34 +164,38 @@ def mini_cart_count() -> int:
     return cart_item_count(token) if token else 0
 
 
+DELIVERY_LABELS = {
+    "courier": _l("Courier to your address"),
+    "same_day": _l("Same-day delivery in Palembang"),
+    "pickup": _l("Pick up at the shop (free)"),
+}
+
+
 def delivery_label(method: str) -> str:
     """The buyer-facing name of a delivery method."""
-    labels = {
-        "courier": _l("Courier to your address"),
-        "same_day": _l("Same-day delivery in Palembang"),
-        "pickup": _l("Pick up at the shop (free)"),
-    }
-    return str(labels.get(method, method))
+    return str(DELIVERY_LABELS.get(method, method))
+
+
+STATUS_LABELS = {
+    "pending_payment": _l("Waiting for payment"),
+    "awaiting_transfer": _l("Waiting for your bank transfer"),
+    "awaiting_pickup_payment": _l("Reserved: pay in cash at pickup"),
+    "paid": _l("Paid"),
+    "in_production": _l("Being made"),
+    "packed": _l("Packed"),
+    "shipped": _l("Shipped"),
+    "ready_for_pickup": _l("Ready for pickup"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+    "expired": _l("Expired: not paid in time"),
+    "refunded": _l("Refunded"),
+    "partially_refunded": _l("Partly refunded"),
+}
 
 
 def status_label(status: str) -> str:
     """The buyer-facing name of an order status."""
-    labels = {
-        "pending_payment": _l("Waiting for payment"),
-        "awaiting_transfer": _l("Waiting for your bank transfer"),
-        "awaiting_pickup_payment": _l("Reserved: pay in cash at pickup"),
-        "paid": _l("Paid"),
-        "in_production": _l("Being made"),
-        "packed": _l("Packed"),
-        "shipped": _l("Shipped"),
-        "ready_for_pickup": _l("Ready for pickup"),
-        "completed": _l("Completed"),
-        "cancelled": _l("Cancelled"),
-        "expired": _l("Expired: not paid in time"),
-        "refunded": _l("Refunded"),
-        "partially_refunded": _l("Partly refunded"),
-    }
-    return str(labels.get(status, status))
+    return str(STATUS_LABELS.get(status, status))
 
 
 def has_endpoint(name: str) -> bool:

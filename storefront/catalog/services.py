@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select, table, text
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select, table, text
 from sqlalchemy import column as sa_column
 from sqlalchemy.orm import contains_eager
 
@@ -311,42 +311,57 @@ class ProductDetail:
     """Everything a product page shows, loaded in a fixed number of queries."""
 
     product: Product
-    variants: list[Variant]
-    images: list[ProductImage]
-    partners: list[tuple[Partner, str]]
+    variants: list  # rows: id, sku, options, price, on_hand
+    images: list  # rows: key, width, height, alt_id, alt_en
+    partners: list[tuple]  # (row with slug and name, support kind)
+
+
+@functools.cache
+def _detail_statements() -> dict[str, Select]:
+    """The product page's statements, built once with bound parameters."""
+    return {
+        "product": select(Product)
+        .join(Product.category)
+        .join(Product.program)
+        .where(Product.slug == bindparam("slug"), Product.is_active.is_(True))
+        .options(contains_eager(Product.category), contains_eager(Product.program)),
+        "variants": select(Variant.id, Variant.sku, Variant.options, Variant.price, Variant.on_hand)
+        .where(Variant.product_id == bindparam("product_id"), Variant.is_active.is_(True))
+        .order_by(Variant.position, Variant.id),
+        "images": select(
+            ProductImage.key,
+            ProductImage.width,
+            ProductImage.height,
+            ProductImage.alt_id,
+            ProductImage.alt_en,
+        )
+        .where(ProductImage.product_id == bindparam("product_id"))
+        .order_by(ProductImage.position, ProductImage.id),
+        "partners": select(Partner.slug, Partner.name, Agreement.support_kind)
+        .join(Agreement, Agreement.partner_id == Partner.id)
+        .where(
+            Agreement.program_id == bindparam("program_id"),
+            Agreement.valid_from <= bindparam("today"),
+            or_(Agreement.valid_to.is_(None), Agreement.valid_to >= bindparam("today")),
+            Partner.is_active.is_(True),
+        )
+        .order_by(Agreement.weight.desc(), Partner.name),
+    }
 
 
 def product_detail(slug: str, *, today: date) -> ProductDetail:
     """The active product at ``slug`` with its variants, images and supporting partners.
 
-    Raises ``CatalogError`` when no active product has that slug.
+    Variants, images and partners are read as plain rows (id, sku, options,
+    price, on_hand / key, size, alt texts / slug, name). Raises
+    ``CatalogError`` when no active product has that slug.
     """
-    product = db.session.execute(
-        select(Product)
-        .join(Product.category)
-        .join(Product.program)
-        .where(Product.slug == slug, Product.is_active.is_(True))
-        .options(
-            contains_eager(Product.category),
-            contains_eager(Product.program),
-        )
-    ).scalar_one_or_none()
+    statements = _detail_statements()
+    product = db.session.execute(statements["product"], {"slug": slug}).scalar_one_or_none()
     if product is None:
         raise CatalogError("no such product")
-    variants = list(
-        db.session.scalars(
-            select(Variant)
-            .where(Variant.product_id == product.id, Variant.is_active.is_(True))
-            .order_by(Variant.position, Variant.id)
-        )
-    )
-    images = list(
-        db.session.scalars(
-            select(ProductImage)
-            .where(ProductImage.product_id == product.id)
-            .order_by(ProductImage.position, ProductImage.id)
-        )
-    )
+    variants = db.session.execute(statements["variants"], {"product_id": product.id}).all()
+    images = db.session.execute(statements["images"], {"product_id": product.id}).all()
     return ProductDetail(
         product=product,
         variants=variants,
@@ -355,20 +370,13 @@ def product_detail(slug: str, *, today: date) -> ProductDetail:
     )
 
 
-def partners_supporting(program_id: int, *, today: date) -> list[tuple[Partner, str]]:
-    """Partners with an agreement with the programme in force ``today``, and their support."""
+def partners_supporting(program_id: int, *, today: date) -> list[tuple]:
+    """Partners (slug, name) with an agreement with the programme in force ``today``,
+    each with its kind of support."""
     rows = db.session.execute(
-        select(Partner, Agreement.support_kind)
-        .join(Agreement, Agreement.partner_id == Partner.id)
-        .where(
-            Agreement.program_id == program_id,
-            Agreement.valid_from <= today,
-            or_(Agreement.valid_to.is_(None), Agreement.valid_to >= today),
-            Partner.is_active.is_(True),
-        )
-        .order_by(Agreement.weight.desc(), Partner.name)
+        _detail_statements()["partners"], {"program_id": program_id, "today": today}
     ).all()
-    return [(partner, kind) for partner, kind in rows]
+    return [(row, row.support_kind) for row in rows]
 
 
 def refresh_derived_columns(product: Product) -> None:
