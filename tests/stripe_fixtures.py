@@ -40,6 +40,7 @@ START_TIMEOUT_SECONDS = 20.0
 STOP_TIMEOUT_SECONDS = 10.0
 HTTP_TIMEOUT_SECONDS = 5.0
 
+
 def _http(
     method: str, url: str, form: Mapping[str, str] | None = None, *, api_key: str | None = None
 ) -> bytes:
@@ -89,7 +90,13 @@ def localstripe_server(tmp_path_factory) -> Iterator[str]:
     base_url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "storefront.payments.localstripe_runner", "--fd", str(listener.fileno())],
+            [
+                sys.executable,
+                "-m",
+                "storefront.payments.localstripe_runner",
+                "--fd",
+                str(listener.fileno()),
+            ],
             pass_fds=(listener.fileno(),),
             stdin=subprocess.DEVNULL,
             stdout=log,
