@@ -37,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     from sqlalchemy.engine import Engine
 
     from storefront import models  # noqa: F401  (every table known before migrations run)
+    from storefront.accounts.loader import init_login
     from storefront.catalog.page_cache import keep_page, serve_cached_page
     from storefront.extensions import (
         babel,
@@ -73,12 +74,7 @@ def register_extensions(app: Flask) -> None:
         referrer_policy="strict-origin-when-cross-origin",
         frame_options="DENY",
     )
-    try:  # TEMPORARY until the accounts module lands
-        from storefront.accounts.loader import init_login
-
-        init_login(app)
-    except ImportError:
-        pass
+    init_login(app)
     app.before_request(start_request_language)
     app.before_request(serve_cached_page)
     # after_request hooks run last-registered first: keep_page sees the cookies set.
@@ -89,28 +85,17 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach each area's blueprint."""
+    from storefront.accounts.views import accounts
+    from storefront.cart.views import cart
     from storefront.catalog.views import catalog
+    from storefront.checkout.views import checkout
     from storefront.impact.views import impact
     from storefront.media.views import media
-
-    try:  # TEMPORARY until the accounts module lands
-        from storefront.accounts.views import accounts
-
-        app.register_blueprint(accounts)
-    except ImportError:
-        pass
-    from storefront.cart.views import cart
-    from storefront.checkout.views import checkout
     from storefront.orders.views import orders
     from storefront.payments.views import payments
 
-    app.register_blueprint(catalog)
-    app.register_blueprint(impact)
-    app.register_blueprint(media)
-    app.register_blueprint(cart)
-    app.register_blueprint(checkout)
-    app.register_blueprint(orders)
-    app.register_blueprint(payments)
+    for blueprint in (accounts, catalog, impact, media, cart, checkout, orders, payments):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -8,14 +8,11 @@ from flask import Flask, current_app
 
 def register(app: Flask) -> None:
     """Attach every command to ``app.cli``."""
+    from storefront.outbox.cli import register as register_outbox
+
     app.cli.add_command(seed_demo)
     app.cli.add_command(release_expired)
-    try:  # TEMPORARY until the outbox module lands
-        from storefront.outbox.cli import register as register_outbox
-
-        register_outbox(app)
-    except ImportError:
-        pass
+    register_outbox(app)
 
 
 @click.command("seed-demo")

@@ -17,14 +17,10 @@ from storefront.money import format_rupiah
 from storefront.timeutil import shop_today
 
 
-def rupiah(amount: int) -> str:
-    """``Rp150.000`` in Indonesian, ``Rp150,000`` in English."""
-    return format_rupiah(int(amount), current_language())
-
-
-def money(amount: int, language: str) -> str:
-    """``rupiah`` for a language already known (saves a locale lookup in long lists)."""
-    return format_rupiah(int(amount), language)
+def rupiah(amount: int, language: str | None = None) -> str:
+    """``Rp150.000`` in Indonesian, ``Rp150,000`` in English (the current language
+    unless a long list passes the one it already knows)."""
+    return format_rupiah(int(amount), language or current_language())
 
 
 def image_url(key: str, width: int = 640) -> str:
@@ -73,7 +69,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda d, fmt="medium": format_date(d, fmt), "date")
     app.add_template_filter(lambda d: format_datetime(d, "short") if d else "", "datetime_short")
     app.add_template_global(image_url)
-    app.add_template_global(money)
     app.add_template_global(render_cards)
     app.add_template_global(image_srcset)
     app.add_template_global(url_in_language)

@@ -13,6 +13,7 @@ from storefront.catalog.services import refresh_derived_columns
 from storefront.extensions import db
 from storefront.impact.models import Agreement, Partner, TrainingProgram
 from storefront.media.storage import store_image
+from storefront.orders.models import Order, OrderLine
 
 _seq = itertools.count(1)
 
@@ -203,3 +204,64 @@ def bulk_products(category, program, count: int, *, image_key: str | None = None
     if images:
         db.session.execute(insert(ProductImage), images)
     db.session.flush()
+
+
+def make_order(
+    product,
+    *,
+    reference="CTK-0001",
+    status="pending_payment",
+    language="id",
+    user_id=None,
+    email="ana@example.com",
+    unit_price=None,
+    quantity=2,
+    shipping_fee=25_000,
+    variant_label="",
+) -> Order:
+    """An order for two units of ``product``'s first variant, as checkout would store it."""
+    variant = product.variants[0]
+    program = product.program
+    unit_price = variant.price if unit_price is None else unit_price
+    subtotal = unit_price * quantity
+    order = Order(
+        reference=reference,
+        access_token=f"tok-{reference}",
+        idempotency_key=f"idem-{reference}",
+        user_id=user_id,
+        status=status,
+        language=language,
+        contact_name="Ana Putri",
+        email=email,
+        phone="+6281234567890",
+        delivery_method="courier",
+        zone="sumsel",
+        address_line="Jl. Merdeka No. 1",
+        city="Palembang",
+        province="Sumatera Selatan",
+        postal_code="30111",
+        subtotal=subtotal,
+        shipping_fee=shipping_fee,
+        total=subtotal + shipping_fee,
+        payment_method="stripe",
+    )
+    order.lines.append(
+        OrderLine(
+            variant_id=variant.id,
+            product_id=product.id,
+            sku=variant.sku,
+            product_name_id=product.name_id,
+            product_name_en=product.name_en,
+            variant_label=variant_label,
+            kind=product.kind,
+            unit_price=unit_price,
+            quantity=quantity,
+            line_total=subtotal,
+            program_id=program.id,
+            program_name_id=program.name_id,
+            program_name_en=program.name_en,
+        )
+    )
+    db.session.add(order)
+    db.session.flush()
+    return order

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from storefront.cart.models import Cart, CartLine
 from storefront.catalog.models import Product, Variant
@@ -143,11 +143,6 @@ def set_quantity(*, cart_token: str | None, line_id, quantity) -> Cart:
     return cart
 
 
-def remove_line(*, cart_token: str | None, line_id) -> Cart:
-    """Remove a line from the cart and commit."""
-    return set_quantity(cart_token=cart_token, line_id=line_id, quantity=0)
-
-
 @dataclass
 class PricedLine:
     """A cart line as it stands now: current price, stock, and what changed."""
@@ -178,6 +173,10 @@ class PricedLine:
     @property
     def line_total(self) -> int:
         return self.unit_price * self.quantity
+
+    def name(self, language: str) -> str:
+        """The product's name in ``language``."""
+        return self.name_en if language == "en" else self.name_id
 
     @property
     def price_changed(self) -> bool:
@@ -223,6 +222,34 @@ def load_priced_lines(
     ).all()
 
 
+def priced_line(line: CartLine, variant: Variant, product: Product, program) -> PricedLine:
+    """The one place a cart line is priced: current price and stock from the database."""
+    return PricedLine(
+        line_id=line.id,
+        variant_id=variant.id,
+        product_id=product.id,
+        slug=product.slug,
+        name_id=product.name_id,
+        name_en=product.name_en,
+        options=variant.options or {},
+        sku=variant.sku,
+        kind=product.kind,
+        unit_price=variant.price,
+        price_seen=line.price_seen,
+        quantity=line.quantity,
+        on_hand=variant.on_hand,
+        lead_time_days=product.lead_time_days,
+        shelf_life_days=product.shelf_life_days,
+        weight_grams=product.weight_grams,
+        length_cm=product.length_cm,
+        width_cm=product.width_cm,
+        height_cm=product.height_cm,
+        program_id=program.id,
+        program_name_id=program.name_id,
+        program_name_en=program.name_en,
+    )
+
+
 def price_cart(cart_token: str | None, *, language: str = "id") -> PricedCart:
     """Price the cart from current data, dropping lines that can no longer be sold.
 
@@ -263,53 +290,11 @@ def price_cart(cart_token: str | None, *, language: str = "id") -> PricedCart:
             )
             line.quantity = variant.on_hand
             changed = True
-        priced.lines.append(
-            PricedLine(
-                line_id=line.id,
-                variant_id=variant.id,
-                product_id=product.id,
-                slug=product.slug,
-                name_id=product.name_id,
-                name_en=product.name_en,
-                options=variant.options or {},
-                sku=variant.sku,
-                kind=product.kind,
-                unit_price=variant.price,
-                price_seen=line.price_seen,
-                quantity=line.quantity,
-                on_hand=variant.on_hand,
-                lead_time_days=product.lead_time_days,
-                shelf_life_days=product.shelf_life_days,
-                weight_grams=product.weight_grams,
-                length_cm=product.length_cm,
-                width_cm=product.width_cm,
-                height_cm=product.height_cm,
-                program_id=program.id,
-                program_name_id=program.name_id,
-                program_name_en=program.name_en,
-            )
-        )
+        priced.lines.append(priced_line(line, variant, product, program))
     if changed:
         cart.revision += 1
         db.session.commit()
     return priced
-
-
-def acknowledge_prices(cart_token: str | None) -> None:
-    """The buyer has seen the current prices: remember them on the lines and commit."""
-    cart = find_cart(cart_token)
-    if cart is None:
-        return
-    db.session.execute(
-        update(CartLine)
-        .where(CartLine.cart_id == cart.id)
-        .values(
-            price_seen=select(Variant.price)
-            .where(Variant.id == CartLine.variant_id)
-            .scalar_subquery()
-        )
-    )
-    db.session.commit()
 
 
 def attach_cart_to_user(*, cart_token: str | None, user_id: int) -> Cart | None:

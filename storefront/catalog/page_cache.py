@@ -43,7 +43,7 @@ def _cache_key() -> tuple[str, str] | None:
     cookies = request.cookies
     if current_app.config["SESSION_COOKIE_NAME"] in cookies or CART_COOKIE in cookies:
         return None
-    if "remember_token" in cookies:
+    if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies:
         return None
     return (request.full_path, current_language())
 

@@ -87,10 +87,3 @@ def reference() -> Reference:
     with _lock:
         _cached = (now, database, fresh)
     return fresh
-
-
-def forget_reference() -> None:
-    """Drop the cache (after staff change families or programmes)."""
-    global _cached
-    with _lock:
-        _cached = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import functools
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -52,18 +52,6 @@ class ListingQuery:
     after: str | None = None
     before: str | None = None
     notices: tuple[str, ...] = field(default=(), compare=False)
-
-    def filtered(self) -> bool:
-        """Whether any filter narrows the listing."""
-        return bool(
-            self.q
-            or self.category
-            or self.program
-            or self.kind
-            or self.in_stock
-            or self.min_price is not None
-            or self.max_price is not None
-        )
 
 
 @dataclass(frozen=True)
@@ -477,8 +465,3 @@ def normalise_listing_args(args, *, category_slugs, program_slugs) -> ListingQue
         before=before,
         notices=tuple(notices),
     )
-
-
-def listing_with(query: ListingQuery, **changes: Any) -> ListingQuery:
-    """A copy of ``query`` with some fields changed (for building links)."""
-    return replace(query, **changes)

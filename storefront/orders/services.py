@@ -17,7 +17,13 @@ from sqlalchemy import case, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storefront.cart.models import Cart, CartLine
-from storefront.cart.services import MAX_PER_LINE, load_priced_lines
+from storefront.cart.services import (
+    MAX_PER_LINE,
+    PricedLine,
+    find_cart,
+    load_priced_lines,
+    priced_line,
+)
 from storefront.catalog.models import Variant
 from storefront.checkout.shipping import (
     DeliveryNotPossible,
@@ -197,19 +203,11 @@ def place_order(
     (a double click, a second tab, a retry) always yields the same order.
     """
     now = now or utcnow()
-    existing = db.session.execute(
-        select(Order).where(Order.idempotency_key == idempotency_key)
-    ).scalar_one_or_none()
+    existing = find_order_by_idempotency_key(idempotency_key)
     if existing is not None:
         return existing
 
-    cart = (
-        db.session.execute(
-            select(Cart).where(Cart.token == (cart_token or ""))
-        ).scalar_one_or_none()
-        if cart_token and len(cart_token) <= 64
-        else None
-    )
+    cart = find_cart(cart_token)
     rows = load_priced_lines(cart.id) if cart is not None else []
     stale = cart is not None and cart_revision is not None and cart.revision != cart_revision
     if not rows or stale:
@@ -232,15 +230,13 @@ def place_order(
     if option is None or not option.available_for(details.delivery_method):
         raise OrderError(_("That payment method is not available for this delivery method."))
 
-    priced = [
-        _PricedRow(line, variant, product, program) for line, variant, product, program in rows
-    ]
+    priced = [priced_line(*row) for row in rows]
     quote = quote_delivery(priced, details)
 
     # Take all the stock in one statement: it touches every line's row only if
     # every line has enough, so the row count says whether all succeeded.
-    wanted = {row.variant.id: row.line.quantity for row in priced}
-    labels = {row.variant.id: row.name(details.language) for row in priced}
+    wanted = {line.variant_id: line.quantity for line in priced}
+    labels = {line.variant_id: line.name(details.language) for line in priced}
     take = case(wanted, value=Variant.id)
     result = db.session.execute(
         update(Variant)
@@ -323,11 +319,9 @@ def place_order(
     except IntegrityError:
         # A concurrent submission with the same key won the race: its order stands.
         db.session.rollback()
-        return db.session.execute(
-            select(Order).where(Order.idempotency_key == idempotency_key)
-        ).scalar_one()
+        return find_order_by_idempotency_key(idempotency_key)
     # One multi-row INSERT for the lines and one for the stock movements.
-    lines = [{"order_id": order.id, **row.order_line(today)} for row in priced]
+    lines = [{"order_id": order.id, **order_line(line, today)} for line in priced]
     db.session.execute(insert(OrderLine), lines)
     db.session.execute(
         insert(StockMovement),
@@ -353,46 +347,27 @@ def place_order(
     return order
 
 
-class _PricedRow:
-    """A cart line joined with its variant, product and programme, read in one query."""
-
-    __slots__ = ("line", "variant", "product", "program")
-
-    def __init__(self, line, variant, product, program):
-        self.line, self.variant, self.product, self.program = line, variant, product, program
-
-    def __getattr__(self, name):  # quote_delivery reads product and line attributes
-        if name == "unit_price":
-            return self.variant.price
-        if name == "quantity":
-            return self.line.quantity
-        return getattr(self.product, name)
-
-    def name(self, language: str) -> str:
-        return self.product.name_en if language == "en" else self.product.name_id
-
-    def order_line(self, today: date) -> dict:
-        """The one place an order line is built: a snapshot of the sale, as column values."""
-        product, variant, program = self.product, self.variant, self.program
-        return {
-            "variant_id": variant.id,
-            "product_id": product.id,
-            "sku": variant.sku,
-            "product_name_id": product.name_id,
-            "product_name_en": product.name_en,
-            "variant_label": _variant_label(variant.options),
-            "kind": product.kind,
-            "unit_price": variant.price,
-            "quantity": self.line.quantity,
-            "line_total": variant.price * self.line.quantity,
-            "program_id": program.id,
-            "program_name_id": program.name_id,
-            "program_name_en": program.name_en,
-            "ready_by": today + timedelta(days=product.lead_time_days)
-            if product.kind == "made_to_order" and product.lead_time_days
-            else None,
-            "best_before_days": product.shelf_life_days if product.kind == "perishable" else None,
-        }
+def order_line(line: PricedLine, today: date) -> dict:
+    """The one place an order line is built: a snapshot of the sale, as column values."""
+    return {
+        "variant_id": line.variant_id,
+        "product_id": line.product_id,
+        "sku": line.sku,
+        "product_name_id": line.name_id,
+        "product_name_en": line.name_en,
+        "variant_label": _variant_label(line.options),
+        "kind": line.kind,
+        "unit_price": line.unit_price,
+        "quantity": line.quantity,
+        "line_total": line.line_total,
+        "program_id": line.program_id,
+        "program_name_id": line.program_name_id,
+        "program_name_en": line.program_name_en,
+        "ready_by": today + timedelta(days=line.lead_time_days)
+        if line.kind == "made_to_order" and line.lead_time_days
+        else None,
+        "best_before_days": line.shelf_life_days if line.kind == "perishable" else None,
+    }
 
 
 def find_order_by_idempotency_key(key: str) -> Order | None:
@@ -407,6 +382,14 @@ def find_order_by_token(token: str) -> Order | None:
     if not token or len(token) > 64:
         return None
     return db.session.execute(select(Order).where(Order.access_token == token)).scalar_one_or_none()
+
+
+def open_order(token: str) -> Order | None:
+    """The order at ``token``, expired first if its time ran out unpaid (commits then)."""
+    order = find_order_by_token(token)
+    if order is not None:
+        expire_order(order)
+    return order
 
 
 def _record_event(
@@ -447,10 +430,16 @@ def _claim_status(order: Order, from_statuses, to_status: str, **values) -> bool
     return False
 
 
-def _restock(order: Order, kind: MovementKind, now: datetime) -> None:
-    wanted = {}
+def _quantities_by_variant(order: Order) -> dict[int, int]:
+    """Units of each variant an order holds."""
+    wanted: dict[int, int] = {}
     for line in order.lines:
         wanted[line.variant_id] = wanted.get(line.variant_id, 0) + line.quantity
+    return wanted
+
+
+def _restock(order: Order, kind: MovementKind, now: datetime) -> None:
+    wanted = _quantities_by_variant(order)
     give = case(wanted, value=Variant.id)
     db.session.execute(
         update(Variant)
@@ -624,9 +613,7 @@ def mark_paid(
 
 
 def _rereserve(order: Order, now: datetime) -> bool:
-    wanted = {}
-    for line in order.lines:
-        wanted[line.variant_id] = wanted.get(line.variant_id, 0) + line.quantity
+    wanted = _quantities_by_variant(order)
     take = case(wanted, value=Variant.id)
     taken = (
         db.session.execute(
@@ -873,20 +860,5 @@ def advance_order(
     _record_event(order, to_status, note, actor, now, from_status=previous)
     if to_status == S.SHIPPED:
         queue_order_email(order=order, template="order_shipped")
-    db.session.commit()
-    return order
-
-
-def cancel_order(*, order_id: int, actor: str, now: datetime | None = None) -> Order:
-    """Cancel an unpaid order and put its stock back; one transaction."""
-    now = now or utcnow()
-    order = db.session.get(Order, order_id)
-    if order is None:
-        raise OrderError(_("No such order."))
-    previous = order.status
-    if not _claim_status(order, PAYABLE_STATUSES, S.CANCELLED):
-        raise InvalidTransition(_("Only an unpaid order can be cancelled."))
-    _restock(order, MovementKind.RELEASE, now)
-    _record_event(order, S.CANCELLED, "cancelled", actor, now, from_status=previous)
     db.session.commit()
     return order

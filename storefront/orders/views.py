@@ -11,10 +11,9 @@ orders = Blueprint("orders", __name__, url_prefix="/orders")
 
 
 def _order_or_404(token: str):
-    order = services.find_order_by_token(token)
+    order = services.open_order(token)  # an order past its time is released on sight
     if order is None:
         abort(404)
-    services.expire_order(order)  # lazily: an order past its time is released on sight
     return order
 
 

@@ -36,10 +36,9 @@ TEST_PAYMENT_METHODS = {"pm_card_visa", "pm_card_chargeCustomerFail"}
 
 
 def _payable_card_order(token: str):
-    order = orders.find_order_by_token(token)
+    order = orders.open_order(token)
     if order is None:
         abort(404)
-    orders.expire_order(order)
     if order.payment_method != PaymentMethod.CARD or order.status != OrderStatus.PENDING_PAYMENT:
         return order, False
     return order, True
@@ -50,9 +49,8 @@ def test_mode() -> bool:
     return bool(current_app.config.get("STRIPE_API_BASE"))
 
 
-def _intent_for(order):
+def _intent_for(order, gateway):
     """The order's PaymentIntent, created once (the idempotency key is the order's)."""
-    gateway = gateway_from_config(current_app.config)
     intent_id = orders.card_payment_ref(order.id)
     if intent_id is not None:
         return gateway.retrieve_payment_intent(intent_id)
@@ -74,7 +72,7 @@ def pay(token: str):
         return redirect(url_for("orders.status", token=token), code=303)
     orders.begin_payment_attempt(order)
     try:
-        intent = _intent_for(order)
+        intent = _intent_for(order, gateway_from_config(current_app.config))
     except GatewayError as error:
         log.warning("payment page for %s: %s", order.reference, error.message)
         return render_template("payments/unavailable.html", order=order), 503
@@ -104,8 +102,9 @@ def pay_test(token: str):
         abort(400, description=_("Unknown test card."))
     orders.begin_payment_attempt(order)
     try:
-        intent = _intent_for(order)
-        gateway_from_config(current_app.config).confirm_test_payment(intent.id, method)
+        gateway = gateway_from_config(current_app.config)
+        intent = _intent_for(order, gateway)
+        gateway.confirm_test_payment(intent.id, method)
     except PaymentDeclined as error:
         return render_template(
             "payments/pay.html",

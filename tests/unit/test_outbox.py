@@ -9,13 +9,14 @@ from email import message_from_bytes
 from email.policy import default as default_policy
 from types import SimpleNamespace
 
+import factories
 import pytest
 from aiosmtpd.controller import Controller
 from factories import make_category, make_product, make_program
 from sqlalchemy import select
 
 from storefront.extensions import db
-from storefront.orders.models import Order, OrderLine
+from storefront.orders.models import Order
 from storefront.outbox.models import OutboxMessage
 from storefront.outbox.services import (
     MAX_ATTEMPTS,
@@ -85,44 +86,7 @@ def make_order(*, language: str, reference: str = "CTK-0001") -> Order:
         name_en="Lepus Songket Cloth",
         prices=(1_250_000,),
     )
-    variant = product.variants[0]
-    order = Order(
-        reference=reference,
-        access_token=f"tok-{reference}",
-        idempotency_key=f"idem-{reference}",
-        status="pending_payment",
-        language=language,
-        contact_name="Ana Putri",
-        email="ana@example.com",
-        phone="+6281234567890",
-        delivery_method="courier",
-        address_line="Jl. Merdeka No. 1",
-        city="Palembang",
-        postal_code="30111",
-        subtotal=2_500_000,
-        shipping_fee=25_000,
-        total=2_525_000,
-        payment_method="stripe",
-    )
-    order.lines.append(
-        OrderLine(
-            variant_id=variant.id,
-            product_id=product.id,
-            sku=variant.sku,
-            product_name_id=product.name_id,
-            product_name_en=product.name_en,
-            kind="stock",
-            unit_price=1_250_000,
-            quantity=2,
-            line_total=2_500_000,
-            program_id=program.id,
-            program_name_id=program.name_id,
-            program_name_en=program.name_en,
-        )
-    )
-    db.session.add(order)
-    db.session.flush()
-    return order
+    return factories.make_order(product, reference=reference, language=language)
 
 
 def queue_reset(to: str = "ana@example.com", language: str = "en") -> OutboxMessage:

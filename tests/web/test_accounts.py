@@ -8,14 +8,14 @@ from html import unescape
 from urllib.parse import urlsplit
 
 import pytest
-from factories import make_category, make_product, make_program
+from factories import make_category, make_order, make_product, make_program
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 from storefront.accounts.models import User
 from storefront.cart.models import Cart
 from storefront.extensions import db
-from storefront.orders.models import Order, OrderEvent, OrderLine
+from storefront.orders.models import Order, OrderEvent
 from storefront.outbox.models import OutboxMessage
 
 PASSWORD = "kain songket lepus"
@@ -85,48 +85,17 @@ def place_order_for(
     product, user_id: int | None, *, reference="CTK-0001", email="ana@example.com"
 ) -> Order:
     """An order as checkout would store it: paid, delivered by courier, one line."""
-    program = product.program
-    variant = product.variants[0]
-    order = Order(
+    order = make_order(
+        product,
         reference=reference,
-        access_token=f"token-{reference}",
-        idempotency_key=f"idem-{reference}",
-        user_id=user_id,
         status="paid",
-        language="id",
-        contact_name="Ana Putri",
+        user_id=user_id,
         email=email,
-        phone="+6281234567890",
-        delivery_method="courier",
-        zone="sumsel",
-        address_line="Jl. Merdeka No. 1",
-        city="Palembang",
-        province="Sumatera Selatan",
-        postal_code="30111",
-        subtotal=300_000,
+        unit_price=150_000,
         shipping_fee=20_000,
-        total=320_000,
-        payment_method="stripe",
-    )
-    order.lines.append(
-        OrderLine(
-            variant_id=variant.id,
-            product_id=product.id,
-            sku=variant.sku,
-            product_name_id=product.name_id,
-            product_name_en=product.name_en,
-            variant_label="V0",
-            kind="stock",
-            unit_price=150_000,
-            quantity=2,
-            line_total=300_000,
-            program_id=program.id,
-            program_name_id=program.name_id,
-            program_name_en=program.name_en,
-        )
+        variant_label="V0",
     )
     order.history.append(OrderEvent(from_status="pending_payment", to_status="paid"))
-    db.session.add(order)
     db.session.commit()
     return order
 
