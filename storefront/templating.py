@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from storefront.catalog.cards import render_cards
 from storefront.catalog.services import stock_status
+from storefront.fragments import fragment
 from storefront.i18n import current_language, localized
 from storefront.media.storage import RENDITION_WIDTHS
 from storefront.money import format_rupiah
@@ -70,6 +71,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda d: format_datetime(d, "short") if d else "", "datetime_short")
     app.add_template_global(image_url)
     app.add_template_global(render_cards)
+    app.add_template_global(fragment)
     app.add_template_global(image_srcset)
     app.add_template_global(url_in_language)
     app.add_template_global(canonical_url)
@@ -193,11 +195,6 @@ def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
 
 
-def has_endpoint(name: str) -> bool:
-    """Whether the app has a view called ``name``."""
-    return name in current_app.view_functions
-
-
 def payment_problem_text(problem: str | None) -> str:
     """An order's stored payment problem, in the buyer's language where we know it."""
     from storefront.payments.methods import decline_reason
@@ -214,7 +211,6 @@ def register_labels(app: Flask) -> None:
         stock_text,
         stock_status,
         mini_cart_count,
-        has_endpoint,
         delivery_label,
         status_label,
         payment_problem_text,

@@ -29,17 +29,18 @@ def search_terms(query: str) -> list[str]:
     return _WORD.findall(fold(query[:MAX_QUERY_LENGTH]))[:MAX_TERMS]
 
 
-def matching_product_ids(dialect: str, terms: list[str]) -> ColumnElement[bool]:
-    """A WHERE clause on ``product.id`` matching every term as a word prefix."""
+def search_condition(dialect: str) -> ColumnElement[bool]:
+    """A WHERE clause on ``product.id`` matching the bound ``:search`` (``search_value``)."""
     if dialect == "postgresql":
-        tsquery = " & ".join(f"{term}:*" for term in terms)
-        return text("product.search_vector @@ to_tsquery('simple', :tsquery)").bindparams(
-            tsquery=tsquery
-        )
-    match = fts_match(terms)
-    return text(
-        "product.id IN (SELECT rowid FROM product_fts WHERE product_fts MATCH :match)"
-    ).bindparams(match=match)
+        return text("product.search_vector @@ to_tsquery('simple', :search)")
+    return text("product.id IN (SELECT rowid FROM product_fts WHERE product_fts MATCH :search)")
+
+
+def search_value(dialect: str, terms: list[str]) -> str:
+    """The value bound to ``:search``: a query requiring every term as a word prefix."""
+    if dialect == "postgresql":
+        return " & ".join(f"{term}:*" for term in terms)
+    return fts_match(terms)
 
 
 def fts_match(terms: list[str]) -> str:

@@ -10,20 +10,20 @@ from __future__ import annotations
 import base64
 import functools
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, exists, func, or_, select, table, text
+from sqlalchemy import Integer, Select, and_, bindparam, exists, func, or_, select, table, text
 from sqlalchemy import column as sa_column
 from sqlalchemy.orm import contains_eager
 
 from storefront.catalog.models import Category, Product, ProductImage, ProductKind, Variant
 from storefront.catalog.search import (
     build_search_text,
-    fts_match,
-    matching_product_ids,
+    search_condition,
     search_terms,
+    search_value,
 )
 from storefront.extensions import db
 from storefront.impact.models import Agreement, Partner, TrainingProgram
@@ -134,7 +134,7 @@ def _card_select() -> Select:
         .correlate(Product)
         .scalar_subquery()
     )
-    return (
+    stmt = (
         select(
             Product.id,
             Product.slug,
@@ -155,6 +155,92 @@ def _card_select() -> Select:
         .outerjoin(ProductImage, ProductImage.id == cover)
         .where(Product.is_active.is_(True))
     )
+    # Rows become cards positionally (``ProductCard(*row)``): keep the orders equal.
+    assert list(stmt.selected_columns.keys()) == [f.name for f in fields(ProductCard)]
+    return stmt
+
+
+def _cards(stmt: Select, params: dict[str, Any]) -> list[ProductCard]:
+    return [ProductCard(*row) for row in db.session.execute(stmt, params)]
+
+
+def _filter_clause(name: str):
+    """The WHERE clause of one of the listing's optional filters, its value bound by name."""
+    if name == "category":
+        family = select(Category.id).where(Category.slug == bindparam("category"))
+        return Product.category_id == family.scalar_subquery()
+    if name == "program":
+        program = select(TrainingProgram.id).where(TrainingProgram.slug == bindparam("program"))
+        return Product.program_id == program.scalar_subquery()
+    if name == "kind":
+        return Product.kind == bindparam("kind")
+    if name == "min_price":
+        return Product.price_from >= bindparam("min_price")
+    if name == "max_price":
+        return Product.price_from <= bindparam("max_price")
+    if name == "in_stock":
+        return exists().where(
+            Variant.product_id == Product.id, Variant.is_active.is_(True), Variant.on_hand > 0
+        )
+    raise ValueError(f"unknown filter {name!r}")
+
+
+@dataclass(frozen=True)
+class _ListingShape:
+    """What the SQL of a listing statement depends on; its values are bound at execution."""
+
+    dialect: str
+    sort: str
+    language: str
+    search: bool
+    filters: tuple[str, ...]
+    cursor: bool
+    ascending: bool
+    offset: bool
+    per_page: int
+
+
+@functools.lru_cache(maxsize=512)
+def _listing_statement(shape: _ListingShape) -> Select:
+    """The listing statement of one shape, built once per worker.
+
+    Reusing the statement object skips building it and computing its cache
+    key on every request; SQLAlchemy's compiled cache then serves the SQL.
+    """
+    column, _ = _sort_columns(shape.sort, shape.language)
+    ids = select(Product.id).where(Product.is_active.is_(True))
+    id_column = Product.id
+    if shape.search and shape.dialect == "sqlite" and column is None:
+        fts = table("product_fts", sa_column("rowid"))
+        ids = ids.join(fts, fts.c.rowid == Product.id).where(text("product_fts MATCH :search"))
+        id_column = fts.c.rowid
+    elif shape.search:
+        ids = ids.where(search_condition(shape.dialect))
+    for name in shape.filters:
+        ids = ids.where(_filter_clause(name))
+
+    asc = shape.ascending
+    if shape.cursor:
+        last_id = bindparam("cursor_id", type_=Integer)
+        if column is None:
+            ids = ids.where(id_column > last_id if asc else id_column < last_id)
+        else:
+            value = bindparam("cursor_value", type_=column.type)
+            after = column > value if asc else column < value
+            tie = id_column > last_id if asc else id_column < last_id
+            ids = ids.where(or_(after, and_(column == value, tie)))
+
+    def ordering(id_col):
+        order = [] if column is None else [column.asc() if asc else column.desc()]
+        order.append(id_col.asc() if asc else id_col.desc())
+        return order
+
+    ids = ids.order_by(*ordering(id_column)).limit(shape.per_page + 1)
+    if shape.offset:
+        ids = ids.offset(bindparam("offset", type_=Integer))
+    page_ids = ids.subquery()
+    stmt = _card_select().join(page_ids, page_ids.c.id == Product.id)
+    return stmt.order_by(*ordering(Product.id))
 
 
 def list_products(query: ListingQuery, *, language: str, per_page: int) -> ListingPage:
@@ -172,77 +258,48 @@ def list_products(query: ListingQuery, *, language: str, per_page: int) -> Listi
     terms = search_terms(query.q)
     column, ascending = _sort_columns(query.sort, language)
 
-    ids = select(Product.id).where(Product.is_active.is_(True))
-    id_column = Product.id
-    if terms and dialect == "sqlite" and column is None:
-        fts = table("product_fts", sa_column("rowid"))
-        ids = ids.join(fts, fts.c.rowid == Product.id).where(
-            text("product_fts MATCH :match").bindparams(match=fts_match(terms))
+    params: dict[str, Any] = {
+        name: value
+        for name, value in (
+            ("category", query.category),
+            ("program", query.program),
+            ("kind", query.kind),
+            ("min_price", query.min_price),
+            ("max_price", query.max_price),
         )
-        id_column = fts.c.rowid
-    elif terms:
-        ids = ids.where(matching_product_ids(dialect, terms))
-    if query.category:
-        ids = ids.where(
-            Product.category_id
-            == select(Category.id).where(Category.slug == query.category).scalar_subquery()
-        )
-    if query.program:
-        ids = ids.where(
-            Product.program_id
-            == select(TrainingProgram.id)
-            .where(TrainingProgram.slug == query.program)
-            .scalar_subquery()
-        )
-    if query.kind:
-        ids = ids.where(Product.kind == query.kind)
-    if query.min_price is not None:
-        ids = ids.where(Product.price_from >= query.min_price)
-    if query.max_price is not None:
-        ids = ids.where(Product.price_from <= query.max_price)
-    if query.in_stock:
-        ids = ids.where(
-            exists().where(
-                Variant.product_id == Product.id,
-                Variant.is_active.is_(True),
-                Variant.on_hand > 0,
-            )
-        )
+        if value is not None
+    }
+    filters = (*params, "in_stock") if query.in_stock else tuple(params)
+    if terms:
+        params["search"] = search_value(dialect, terms)
 
     cursor_token = query.before or query.after
     cursor = decode_cursor(cursor_token, query.sort) if cursor_token else None
     backwards = cursor is not None and query.before is not None
-    forward_asc = ascending if column is not None else False
-    asc = forward_asc != backwards
-
     if cursor is not None:
-        value, last_id = cursor
+        params["cursor_value"], params["cursor_id"] = cursor
         if column is None:
-            ids = ids.where(id_column < last_id if not asc else id_column > last_id)
-        elif asc:
-            ids = ids.where(or_(column > value, and_(column == value, id_column > last_id)))
-        else:
-            ids = ids.where(or_(column < value, and_(column == value, id_column < last_id)))
+            del params["cursor_value"]
+    use_offset = cursor is None and query.page > 1
+    if use_offset:
+        params["offset"] = (query.page - 1) * per_page
 
-    def ordering(id_col):
-        order = [] if column is None else [column.asc() if asc else column.desc()]
-        order.append(id_col.asc() if asc else id_col.desc())
-        return order
-
-    ids = ids.order_by(*ordering(id_column)).limit(per_page + 1)
-    if cursor is None and query.page > 1:
-        ids = ids.offset((query.page - 1) * per_page)
-    page_ids = ids.subquery()
-    stmt = (
-        _card_select().join(page_ids, page_ids.c.id == Product.id).order_by(*ordering(Product.id))
+    shape = _ListingShape(
+        dialect=dialect,
+        sort=query.sort,
+        language=language if query.sort == "name" else "",
+        search=bool(terms),
+        filters=filters,
+        cursor=cursor is not None,
+        ascending=(ascending if column is not None else False) != backwards,
+        offset=use_offset,
+        per_page=per_page,
     )
-
-    rows = db.session.execute(stmt).all()
-    has_more = len(rows) > per_page
-    rows = rows[:per_page]
+    cards = _cards(_listing_statement(shape), params)
+    has_more = len(cards) > per_page
+    cards = cards[:per_page]
     if backwards:
-        rows.reverse()
-    cards = [ProductCard(**row._asdict()) for row in rows]
+        cards.reverse()
 
     def cursor_of(card: ProductCard) -> str:
         if column is None:
@@ -264,34 +321,42 @@ def list_products(query: ListingQuery, *, language: str, per_page: int) -> Listi
     return ListingPage(cards=cards, page=page, next_cursor=next_cursor, prev_cursor=prev_cursor)
 
 
+@functools.cache
+def _card_statements() -> dict[str, Select]:
+    """The other lists of cards, newest first, built once with bound parameters."""
+    wheres = {
+        "featured": [Product.is_featured.is_(True)],
+        "program": [Product.program_id == bindparam("program_id")],
+        "related": [
+            Product.category_id == bindparam("category_id"),
+            Product.id != bindparam("product_id"),
+        ],
+    }
+    return {
+        name: _card_select()
+        .where(*clauses)
+        .order_by(Product.id.desc())
+        .limit(bindparam("limit", type_=Integer))
+        for name, clauses in wheres.items()
+    }
+
+
 def featured_products(*, limit: int = 8) -> list[ProductCard]:
     """Featured active products for the home page, newest first, one query."""
-    stmt = (
-        _card_select().where(Product.is_featured.is_(True)).order_by(Product.id.desc()).limit(limit)
-    )
-    return [ProductCard(**row._asdict()) for row in db.session.execute(stmt)]
+    return _cards(_card_statements()["featured"], {"limit": limit})
 
 
 def program_products(program_id: int, *, limit: int = 12) -> list[ProductCard]:
     """A programme's newest active products, one query."""
-    stmt = (
-        _card_select()
-        .where(Product.program_id == program_id)
-        .order_by(Product.id.desc())
-        .limit(limit)
-    )
-    return [ProductCard(**row._asdict()) for row in db.session.execute(stmt)]
+    return _cards(_card_statements()["program"], {"program_id": program_id, "limit": limit})
 
 
 def related_products(product: Product, *, limit: int = 4) -> list[ProductCard]:
     """Other active products of the same family, one query."""
-    stmt = (
-        _card_select()
-        .where(Product.category_id == product.category_id, Product.id != product.id)
-        .order_by(Product.id.desc())
-        .limit(limit)
+    return _cards(
+        _card_statements()["related"],
+        {"category_id": product.category_id, "product_id": product.id, "limit": limit},
     )
-    return [ProductCard(**row._asdict()) for row in db.session.execute(stmt)]
 
 
 @dataclass(frozen=True)

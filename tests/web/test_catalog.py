@@ -405,3 +405,60 @@ def test_anonymous_pages_are_kept_a_few_seconds_but_never_for_visitors_with_a_ca
     assert "X-Page-Cache" not in english.headers  # another language, another page
     forget_pages()
     assert "Rp70.000" in text_of(app.test_client().get("/products/bolu-kojo"))
+
+
+def test_shared_header_and_filters_follow_the_visitor_though_kept_per_worker(app, shop):
+    """The header, footer and filter form are kept as fragments keyed by all they show."""
+    visitor = app.test_client()
+    page = text_of(visitor.get("/products?category=songket"))
+    assert re.search(r'<span class="count" aria-label="0 barang">0</span>', page)
+    assert re.search(r'href="/products\?category=songket" aria-current="page">Songket<', page)
+    assert 'href="/products?category=roti-kue">Roti & Kue<' in page
+    assert '<option value="songket" selected>Songket</option>' in page
+    assert "Masuk" in page and "Saring dan urutkan" in page
+
+    visitor.post("/cart/add", data={"variant_id": shop["lepus"].variants[0].id, "quantity": "2"})
+    page = text_of(visitor.get("/products?category=songket"))
+    assert '<span class="count" aria-label="2 barang">2</span>' in page
+
+    english = text_of(visitor.get("/products?category=roti-kue&lang=en"))
+    assert "Log in" in english and "Filter and sort" in english
+    assert 'href="/products?category=roti-kue" aria-current="page">Bread & Cakes<' in english
+    assert '<option value="roti-kue" selected>Bread & Cakes</option>' in english
+
+    shop["lepus"].category.name_id = "Kain Songket"
+    db.session.commit()
+    from storefront.catalog import reference
+
+    reference._cached = None  # what CATALOG_CACHE_SECONDS' expiry does
+    page = text_of(app.test_client().get("/products?category=songket"))
+    assert 'aria-current="page">Kain Songket<' in page
+    assert '<option value="songket" selected>Kain Songket</option>' in page
+
+
+def test_search_box_escapes_what_the_buyer_typed(client, shop):
+    raw = client.get('/products?q="><script>alert(1)</script>').get_data(as_text=True)
+    assert "<script>alert(1)" not in raw
+    assert 'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in raw
+
+
+def test_fragments_render_once_per_key_and_always_while_templates_reload(app, monkeypatch):
+    from storefront import fragments
+
+    calls = []
+    render = fragments._render
+    monkeypatch.setattr(fragments, "_render", lambda *args: calls.append(args) or render(*args))
+    fragments._kept.cache_clear()
+    with app.test_request_context("/?lang=en"):
+        app.preprocess_request()
+        first = fragments.fragment("partials/chrome.html", "footer")
+        assert fragments.fragment("partials/chrome.html", "footer") == first
+        assert len(calls) == 1 and "All products" in first
+    with app.test_request_context("/?lang=id"):
+        app.preprocess_request()
+        assert "Semua produk" in fragments.fragment("partials/chrome.html", "footer")
+        assert len(calls) == 2
+        app.jinja_env.auto_reload = True
+        fragments.fragment("partials/chrome.html", "footer")
+        fragments.fragment("partials/chrome.html", "footer")
+        assert len(calls) == 4

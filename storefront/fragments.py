@@ -1,0 +1,53 @@
+"""Pieces of HTML rendered once per worker and reused, keyed by all they show.
+
+A fragment is a Jinja macro whose output depends only on its arguments, the
+language and the prefix the shop is mounted under. ``fragment()`` renders it
+once for each combination of those and keeps the HTML in a bounded LRU per
+worker, so the header, footer and filter form of a catalogue page cost a
+dictionary look-up instead of dozens of ``gettext`` and ``url_for`` calls.
+
+Everything a fragment shows is part of its key: a renamed family, another
+cart count or another search is another key, so a kept fragment cannot go
+stale. Arguments must therefore be hashable values (strings, numbers, tuples,
+frozen dataclasses), never ORM objects. While templates reload on change
+(development), nothing is kept, so an edited template shows at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from functools import lru_cache
+
+from flask import current_app, request
+from markupsafe import Markup
+
+from storefront.i18n import current_language
+
+CACHED_FRAGMENTS = 8192
+
+
+def _render(template: str, macro: str, args: tuple) -> Markup:
+    module = current_app.jinja_env.get_template(template).module
+    return Markup(getattr(module, macro)(*args))
+
+
+@lru_cache(maxsize=CACHED_FRAGMENTS)
+def _kept(app_id: int, template: str, macro: str, context: tuple, args: tuple) -> Markup:
+    return _render(template, macro, args)
+
+
+def macro_html(template: str, macro: str, args: tuple, context: tuple = ()) -> Markup:
+    """``macro`` of ``template`` called with ``args``, rendered once per distinct key.
+
+    ``context`` holds what the output depends on besides ``args`` (such as the
+    language its strings are translated into); it is part of the key only.
+    """
+    app = current_app._get_current_object()
+    if app.jinja_env.auto_reload:
+        return _render(template, macro, args)
+    return _kept(id(app), template, macro, context, args)
+
+
+def fragment(template: str, macro: str, *args: Hashable) -> Markup:
+    """A template's fragment in the current language, from the per-worker cache."""
+    return macro_html(template, macro, args, (current_language(), request.script_root))
