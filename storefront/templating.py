@@ -63,6 +63,11 @@ def days_from_today(days: int) -> date:
     return shop_today() + timedelta(days=days)
 
 
+def days_after(day: date, days: int) -> date:
+    """The date ``days`` after ``day``."""
+    return day + timedelta(days=days)
+
+
 def register(app: Flask) -> None:
     """Install the filters and globals."""
     app.add_template_filter(rupiah)
@@ -78,6 +83,7 @@ def register(app: Flask) -> None:
     app.add_template_global(absolute_url)
     app.add_template_global(current_language)
     app.add_template_global(days_from_today)
+    app.add_template_global(days_after)
     register_labels(app)
 
 

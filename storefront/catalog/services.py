@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import Integer, Select, and_, bindparam, exists, func, or_, select, table, text
 from sqlalchemy import column as sa_column
-from sqlalchemy.orm import contains_eager
 
 from storefront.catalog.models import Category, Product, ProductImage, ProductKind, Variant
+from storefront.catalog.reference import Family, ProgramRef
 from storefront.catalog.search import (
     build_search_text,
     search_condition,
@@ -351,33 +351,90 @@ def program_products(program_id: int, *, limit: int = 12) -> list[ProductCard]:
     return _cards(_card_statements()["program"], {"program_id": program_id, "limit": limit})
 
 
-def related_products(product: Product, *, limit: int = 4) -> list[ProductCard]:
+def related_products(product: ProductView, *, limit: int = 4) -> list[ProductCard]:
     """Other active products of the same family, one query."""
     return _cards(
         _card_statements()["related"],
-        {"category_id": product.category_id, "product_id": product.id, "limit": limit},
+        {"category_id": product.category.id, "product_id": product.id, "limit": limit},
     )
 
 
 @dataclass(frozen=True)
-class ProductDetail:
-    """Everything a product page shows, loaded in a fixed number of queries."""
+class ProductView:
+    """What a product page shows of the product itself, with its family and programme."""
 
-    product: Product
-    variants: list  # rows: id, sku, options, price, on_hand
-    images: list  # rows: key, width, height, alt_id, alt_en
-    partners: list[tuple]  # (row with slug and name, support kind)
+    id: int
+    slug: str
+    name_id: str
+    name_en: str
+    description_id: str
+    description_en: str
+    kind: str
+    lead_time_days: int | None
+    shelf_life_days: int | None
+    weight_grams: int
+    price_from: int
+    category: Family
+    program: ProgramRef
+
+
+@dataclass(frozen=True)
+class VariantView:
+    """A variant as the product page offers it; ``options`` as (name, value) pairs."""
+
+    id: int
+    sku: str
+    options: tuple[tuple[str, str], ...]
+    price: int
+    on_hand: int
+
+
+@dataclass(frozen=True)
+class ProductDetail:
+    """Everything a product page shows, loaded in a fixed number of queries.
+
+    Plain, hashable values all the way down, so the rendered page body can be
+    kept as a fragment keyed by them (``storefront.fragments``).
+    """
+
+    product: ProductView
+    variants: tuple[VariantView, ...]
+    images: tuple  # rows: key, width, height, alt_id, alt_en
+    partners: tuple[tuple, ...]  # (row with slug and name, support kind)
 
 
 @functools.cache
 def _detail_statements() -> dict[str, Select]:
     """The product page's statements, built once with bound parameters."""
     return {
-        "product": select(Product)
-        .join(Product.category)
-        .join(Product.program)
-        .where(Product.slug == bindparam("slug"), Product.is_active.is_(True))
-        .options(contains_eager(Product.category), contains_eager(Product.program)),
+        "product": select(
+            Product.id,
+            Product.slug,
+            Product.name_id,
+            Product.name_en,
+            Product.description_id,
+            Product.description_en,
+            Product.kind,
+            Product.lead_time_days,
+            Product.shelf_life_days,
+            Product.weight_grams,
+            Product.price_from,
+            Category.id,
+            Category.slug,
+            Category.name_id,
+            Category.name_en,
+            Category.description_id,
+            Category.description_en,
+            TrainingProgram.id,
+            TrainingProgram.slug,
+            TrainingProgram.name_id,
+            TrainingProgram.name_en,
+            TrainingProgram.summary_id,
+            TrainingProgram.summary_en,
+        )
+        .join(Category, Category.id == Product.category_id)
+        .join(TrainingProgram, TrainingProgram.id == Product.program_id)
+        .where(Product.slug == bindparam("slug"), Product.is_active.is_(True)),
         "variants": select(Variant.id, Variant.sku, Variant.options, Variant.price, Variant.on_hand)
         .where(Variant.product_id == bindparam("product_id"), Variant.is_active.is_(True))
         .order_by(Variant.position, Variant.id),
@@ -405,31 +462,34 @@ def _detail_statements() -> dict[str, Select]:
 def product_detail(slug: str, *, today: date) -> ProductDetail:
     """The active product at ``slug`` with its variants, images and supporting partners.
 
-    Variants, images and partners are read as plain rows (id, sku, options,
-    price, on_hand / key, size, alt texts / slug, name). Raises
-    ``CatalogError`` when no active product has that slug.
+    Four statements, read as plain rows. Raises ``CatalogError`` when no
+    active product has that slug.
     """
     statements = _detail_statements()
-    product = db.session.execute(statements["product"], {"slug": slug}).scalar_one_or_none()
-    if product is None:
+    row = db.session.execute(statements["product"], {"slug": slug}).one_or_none()
+    if row is None:
         raise CatalogError("no such product")
-    variants = db.session.execute(statements["variants"], {"product_id": product.id}).all()
-    images = db.session.execute(statements["images"], {"product_id": product.id}).all()
+    product = ProductView(*row[:11], category=Family(*row[11:17]), program=ProgramRef(*row[17:]))
+    variants = tuple(
+        VariantView(v.id, v.sku, tuple((v.options or {}).items()), v.price, v.on_hand)
+        for v in db.session.execute(statements["variants"], {"product_id": product.id})
+    )
+    images = tuple(db.session.execute(statements["images"], {"product_id": product.id}))
     return ProductDetail(
         product=product,
         variants=variants,
         images=images,
-        partners=partners_supporting(product.program_id, today=today),
+        partners=partners_supporting(product.program.id, today=today),
     )
 
 
-def partners_supporting(program_id: int, *, today: date) -> list[tuple]:
+def partners_supporting(program_id: int, *, today: date) -> tuple[tuple, ...]:
     """Partners (slug, name) with an agreement with the programme in force ``today``,
     each with its kind of support."""
     rows = db.session.execute(
         _detail_statements()["partners"], {"program_id": program_id, "today": today}
-    ).all()
-    return [(row, row.support_kind) for row in rows]
+    )
+    return tuple((row, row.support_kind) for row in rows)
 
 
 def refresh_derived_columns(product: Product) -> None:

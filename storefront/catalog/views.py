@@ -41,8 +41,9 @@ def products():
 @catalog.get("/products/<slug>")
 def product(slug: str):
     """A product page: gallery, variants, price, stock, programme and partners."""
+    today = shop_today()
     try:
-        detail = services.product_detail(slug, today=shop_today())
+        detail = services.product_detail(slug, today=today)
     except services.CatalogError:
         abort(404)
     raw_variant = request.args.get("variant_id") or request.args.get("variant", "")
@@ -51,6 +52,7 @@ def product(slug: str):
         "catalog/product.html",
         detail=detail,
         selected=selected,
+        today=today,
         related=services.related_products(detail.product, limit=4),
         json_ld=_product_json_ld(detail),
     )

@@ -462,3 +462,27 @@ def test_fragments_render_once_per_key_and_always_while_templates_reload(app, mo
         fragments.fragment("partials/chrome.html", "footer")
         fragments.fragment("partials/chrome.html", "footer")
         assert len(calls) == 4
+
+
+def test_kept_product_page_body_follows_stock_variant_choice_and_the_day(app, shop, monkeypatch):
+    """The body of a product page is a fragment keyed by what it shows, never a stale copy."""
+    from storefront.catalog import views
+
+    visitor = app.test_client()
+    monkeypatch.setattr(views, "shop_today", lambda: date(2026, 3, 1))
+    page = text_of(visitor.get("/products/songket-lepus"))
+    assert "sekitar 31 Maret 2026" in page
+    assert text_of(visitor.get("/products/songket-lepus")) == page  # served again, unchanged
+
+    monkeypatch.setattr(views, "shop_today", lambda: date(2026, 3, 2))
+    assert "sekitar 1 April 2026" in text_of(visitor.get("/products/songket-lepus"))
+
+    cheap, dear = shop["lepus"].variants
+    chosen = text_of(visitor.get(f"/products/songket-lepus?variant={dear.id}"))
+    assert 'id="price">Rp3.750.000' in chosen
+
+    cheap.on_hand = 0
+    db.session.commit()
+    page = text_of(visitor.get("/products/songket-lepus"))
+    assert re.search(rf'id="v{cheap.id}"[^>]*\sdisabled>', page)
+    assert 'id="price">Rp3.750.000' in page  # the first variant in stock is now chosen
