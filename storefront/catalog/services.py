@@ -10,9 +10,9 @@ from __future__ import annotations
 import base64
 import functools
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Select, and_, bindparam, exists, func, or_, select, table, text
 from sqlalchemy import column as sa_column
@@ -54,9 +54,8 @@ class ListingQuery:
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
-@dataclass(frozen=True)
-class ProductCard:
-    """What a listing card shows of one product."""
+class ProductCard(NamedTuple):
+    """What a listing card shows of one product (a named tuple: cheap to build and hash)."""
 
     id: int
     slug: str
@@ -155,13 +154,22 @@ def _card_select() -> Select:
         .outerjoin(ProductImage, ProductImage.id == cover)
         .where(Product.is_active.is_(True))
     )
-    # Rows become cards positionally (``ProductCard(*row)``): keep the orders equal.
-    assert list(stmt.selected_columns.keys()) == [f.name for f in fields(ProductCard)]
+    # Rows become cards positionally (``ProductCard._make``): keep the orders equal.
+    assert list(stmt.selected_columns.keys()) == list(ProductCard._fields)
     return stmt
 
 
+def _rows(stmt: Select, params: dict[str, Any]):
+    """Plain rows of a column statement, on the session's connection and transaction.
+
+    Executing on the connection skips the ORM's per-statement set-up, which
+    only entity queries need.
+    """
+    return db.session.connection().execute(stmt, params)
+
+
 def _cards(stmt: Select, params: dict[str, Any]) -> list[ProductCard]:
-    return [ProductCard(*row) for row in db.session.execute(stmt, params)]
+    return list(map(ProductCard._make, _rows(stmt, params)))
 
 
 def _filter_clause(name: str):
@@ -466,15 +474,15 @@ def product_detail(slug: str, *, today: date) -> ProductDetail:
     active product has that slug.
     """
     statements = _detail_statements()
-    row = db.session.execute(statements["product"], {"slug": slug}).one_or_none()
+    row = _rows(statements["product"], {"slug": slug}).one_or_none()
     if row is None:
         raise CatalogError("no such product")
     product = ProductView(*row[:11], category=Family(*row[11:17]), program=ProgramRef(*row[17:]))
     variants = tuple(
         VariantView(v.id, v.sku, tuple((v.options or {}).items()), v.price, v.on_hand)
-        for v in db.session.execute(statements["variants"], {"product_id": product.id})
+        for v in _rows(statements["variants"], {"product_id": product.id})
     )
-    images = tuple(db.session.execute(statements["images"], {"product_id": product.id}))
+    images = tuple(_rows(statements["images"], {"product_id": product.id}))
     return ProductDetail(
         product=product,
         variants=variants,
@@ -486,9 +494,7 @@ def product_detail(slug: str, *, today: date) -> ProductDetail:
 def partners_supporting(program_id: int, *, today: date) -> tuple[tuple, ...]:
     """Partners (slug, name) with an agreement with the programme in force ``today``,
     each with its kind of support."""
-    rows = db.session.execute(
-        _detail_statements()["partners"], {"program_id": program_id, "today": today}
-    )
+    rows = _rows(_detail_statements()["partners"], {"program_id": program_id, "today": today})
     return tuple((row, row.support_kind) for row in rows)
 
 
