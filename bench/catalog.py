@@ -60,9 +60,15 @@ PAGES = [
     ("home", "/"),
     ("listing", "/products"),
     ("search", "/products?q=songket"),
-    ("filtered", "/products?category=songket&sort=price_asc&in_stock=1"),
+    ("filtered", "/products?in_stock=1&sort=price_asc"),
+    ("family", "/products?category=songket&sort=price_asc&in_stock=1"),
     ("product", "/products/{product}"),
 ]
+# Measured and shown, but not held to the targets: one family's in-stock songket
+# shows 10 cards at 100 products and a full page of 24 with a "next" link at
+# 100,000, so its "100k/100" compares two different pages, not two catalogue sizes.
+# "filtered" (in stock, cheapest first) fills a page at both sizes.
+REFERENCE_ONLY = {"family"}
 
 TARGET_RATIO_TO_BARE = 0.15
 TARGET_P99_MS = 100.0
@@ -312,7 +318,7 @@ def smoke_check(server: Server, page: str, path: str) -> int:
         body = resp.read()
         if resp.status != 200:
             raise RuntimeError(f"{server.name} {path}: HTTP {resp.status}")
-    if page in ("listing", "search", "filtered", "home") and b'class="card"' not in body:
+    if page in ("listing", "search", "filtered", "family", "home") and b'class="card"' not in body:
         raise RuntimeError(f"{server.name} {path}: no product cards on the page")
     return body.count(b'class="card"')
 
@@ -415,7 +421,7 @@ def summarise(runs: list[dict], sizes: list[int]) -> dict:
 
 
 def check_targets(summary: dict, sizes: list[int], connections: int) -> list[dict]:
-    pages = [name for name, _ in PAGES]
+    pages = [name for name, _ in PAGES if name not in REFERENCE_ONLY]
     small, large = str(min(sizes)), str(max(sizes))
     checks = []
     fails = [
@@ -478,7 +484,8 @@ def print_table(summary: dict, sizes: list[int], paths: dict, cards: dict, out=s
                 f"{page:9} {int(server):>9,} {row['rps']:>8.1f} {row['p50_ms']:>7.1f} "
                 f"{row['p99_ms']:>7.1f} {row['ratio_to_bare']:>6.3f} {scaling_text:>7} "
                 f"{row['cpu_ms_per_req']:>7.2f} {row['cpu_ratio_to_bare']:>6.3f} "
-                f"{cards.get((server, page), 0):>5} {row['errors']:>4}  {paths[(server, page)]}",
+                f"{cards.get((server, page), 0):>5} {row['errors']:>4}  {paths[(server, page)]}"
+                + (" (reference only)" if page in REFERENCE_ONLY else ""),
                 file=out,
             )
     if "flask" in summary:
