@@ -47,6 +47,9 @@ class Config:
     )
     CATALOG_CACHE_SECONDS = _env_int("CATALOG_CACHE_SECONDS", 60)
     PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 10)
+    # Keep rendered fragments (header, cards, product bodies) per worker; 0 renders
+    # every one afresh (benchmarks of the uncached path, bisecting a display bug).
+    KEEP_FRAGMENTS = _env_int("KEEP_FRAGMENTS", 1) != 0
 
     WTF_CSRF_TIME_LIMIT = 3600
     SESSION_COOKIE_HTTPONLY = True

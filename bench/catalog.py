@@ -543,6 +543,12 @@ def main(argv: list[str] | None = None) -> int:
         "is turned off, since wrk repeating one URL would only measure cache hits",
     )
     parser.add_argument(
+        "--no-fragments",
+        action="store_true",
+        help="render every fragment (header, cards, product body) afresh on every request "
+        "(KEEP_FRAGMENTS=0): the cost of a page no visitor of that worker has seen yet",
+    )
+    parser.add_argument(
         "--max-background",
         type=float,
         default=0.25,
@@ -613,6 +619,8 @@ def main(argv: list[str] | None = None) -> int:
             DATABASE_URL=f"sqlite:///{catalogues[str(n)]['path']}",
             MEDIA_ROOT=catalogues[str(n)]["media_root"],
         )
+        if args.no_fragments:
+            env["KEEP_FRAGMENTS"] = "0"
         if not args.page_cache:
             # wrk asks for one URL over and over: a page cache would answer nearly every
             # request from memory and the benchmark would measure the cache, not the page.

@@ -10,7 +10,8 @@ Everything a fragment shows is part of its key: a renamed family, another
 cart count or another search is another key, so a kept fragment cannot go
 stale. Arguments must therefore be hashable values (strings, numbers, tuples,
 frozen dataclasses), never ORM objects. While templates reload on change
-(development), nothing is kept, so an edited template shows at once.
+(development), or with ``KEEP_FRAGMENTS`` off, nothing is kept, so an edited
+template shows at once.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from __future__ import annotations
 from collections.abc import Hashable
 from functools import lru_cache
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 from markupsafe import Markup
 
 from storefront.i18n import current_language
 
-CACHED_FRAGMENTS = 8192
+CACHED_FRAGMENTS = 4096  # product bodies are the largest, ~5 KB: about 20 MB a worker at most
 
 
 def _render(template: str, macro: str, args: tuple) -> Markup:
@@ -43,9 +44,14 @@ def macro_html(template: str, macro: str, args: tuple, context: tuple = ()) -> M
     language its strings are translated into); it is part of the key only.
     """
     app = current_app._get_current_object()
-    if app.jinja_env.auto_reload:
+    if not keeps_fragments(app):
         return _render(template, macro, args)
     return _kept(id(app), template, macro, context, args)
+
+
+def keeps_fragments(app: Flask) -> bool:
+    """Whether ``app`` keeps rendered fragments (not while templates reload)."""
+    return app.config["KEEP_FRAGMENTS"] and not app.jinja_env.auto_reload
 
 
 def fragment(template: str, macro: str, *args: Hashable) -> Markup:

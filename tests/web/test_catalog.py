@@ -462,6 +462,10 @@ def test_fragments_render_once_per_key_and_always_while_templates_reload(app, mo
         fragments.fragment("partials/chrome.html", "footer")
         fragments.fragment("partials/chrome.html", "footer")
         assert len(calls) == 4
+        app.jinja_env.auto_reload = False
+        app.config["KEEP_FRAGMENTS"] = False
+        fragments.fragment("partials/chrome.html", "footer")
+        assert len(calls) == 5
 
 
 def test_kept_product_page_body_follows_stock_variant_choice_and_the_day(app, shop, monkeypatch):
@@ -486,3 +490,13 @@ def test_kept_product_page_body_follows_stock_variant_choice_and_the_day(app, sh
     page = text_of(visitor.get("/products/songket-lepus"))
     assert re.search(rf'id="v{cheap.id}"[^>]*\sdisabled>', page)
     assert 'id="price">Rp3.750.000' in page  # the first variant in stock is now chosen
+
+
+@pytest.mark.parametrize("url", ["/", "/products?category=songket", "/products/songket-lepus"])
+def test_kept_fragments_give_the_same_page_as_rendering_afresh(app, shop, url):
+    kept = app.test_client().get(url).get_data(as_text=True)
+    app.config["KEEP_FRAGMENTS"] = False
+    fresh = app.test_client().get(url).get_data(as_text=True)
+    nonce = re.compile(r'nonce="[^"]*"')
+    assert nonce.sub("", kept) == nonce.sub("", fresh)
+    assert 'class="card"' in fresh or "/products/" not in url
