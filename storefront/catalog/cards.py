@@ -19,7 +19,7 @@ from storefront.catalog.services import ProductCard
 from storefront.fragments import keeps_fragments, macro_html
 from storefront.i18n import current_language
 
-CACHED_LISTS = 1024  # a list of 24 cards is ~17 KB: about 17 MB a worker at most
+CACHED_LISTS = 1024  # a list of 24 cards is ~13 KB: about 13 MB a worker at most
 
 
 def _join_cards(cards: tuple[ProductCard, ...], *context: str) -> Markup:
