@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import NamedTuple
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from storefront.catalog.cards import render_cards
 from storefront.catalog.services import stock_status
+from storefront.checkout.shipping import DELIVERY_LABELS
 from storefront.fragments import fragment
 from storefront.i18n import current_language, localized
 from storefront.media.storage import RENDITION_WIDTHS
 from storefront.money import format_rupiah
+from storefront.outbox.services import absolute
 from storefront.timeutil import shop_today
 
 
@@ -37,25 +40,29 @@ def image_srcset(key: str) -> str:
 CANONICAL_ARGS = ("category", "program", "kind", "sort", "page", "after", "before", "q", "variant")
 
 
-def url_in_language(language: str) -> str:
-    """The current page's absolute URL in ``language`` (for hreflang and the switcher)."""
-    args = {k: v[:200] for k, v in request.args.items() if k in CANONICAL_ARGS}
-    args["lang"] = language
+class PageUrls(NamedTuple):
+    """The current page's canonical URL and its URL in each language."""
+
+    canonical: str
+    id: str
+    en: str
+
+
+def page_urls() -> PageUrls:
+    """The links every page's head and language switch need, worked out once.
+
+    Canonical: the Indonesian page on the public site URL, without tracking
+    parameters; the language versions (hreflang and the switcher) keep the
+    same arguments and add ``lang``.
+    """
     endpoint = request.endpoint or "catalog.home"
-    return url_for(endpoint, **(request.view_args or {}), **args, _external=True)
-
-
-def canonical_url() -> str:
-    """This page's canonical URL: the Indonesian version, without tracking parameters."""
-    endpoint = request.endpoint or "catalog.home"
     args = {k: v[:200] for k, v in request.args.items() if k in CANONICAL_ARGS}
-    base = current_app.config["SITE_URL"].rstrip("/")
-    return base + url_for(endpoint, **(request.view_args or {}), **args)
-
-
-def absolute_url(path: str) -> str:
-    """``path`` on the public site URL (Open Graph and JSON-LD need absolute links)."""
-    return current_app.config["SITE_URL"].rstrip("/") + path
+    args.update(request.view_args or {})
+    return PageUrls(
+        canonical=absolute(url_for(endpoint, **args)),
+        id=url_for(endpoint, **args, lang="id", _external=True),
+        en=url_for(endpoint, **args, lang="en", _external=True),
+    )
 
 
 def days_from_today(days: int) -> date:
@@ -78,9 +85,8 @@ def register(app: Flask) -> None:
     app.add_template_global(render_cards)
     app.add_template_global(fragment)
     app.add_template_global(image_srcset)
-    app.add_template_global(url_in_language)
-    app.add_template_global(canonical_url)
-    app.add_template_global(absolute_url)
+    app.add_template_global(page_urls)
+    app.add_template_global(absolute, "absolute_url")
     app.add_template_global(current_language)
     app.add_template_global(days_from_today)
     app.add_template_global(days_after)
@@ -165,13 +171,6 @@ def mini_cart_count() -> int:
 
     token = current_cart_token()
     return cart_item_count(token) if token else 0
-
-
-DELIVERY_LABELS = {
-    "courier": _l("Courier to your address"),
-    "same_day": _l("Same-day delivery in Palembang"),
-    "pickup": _l("Pick up at the shop (free)"),
-}
 
 
 def delivery_label(method: str) -> str:

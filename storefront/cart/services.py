@@ -50,12 +50,17 @@ def cart_item_count(token: str | None) -> int:
     return int(count or 0)
 
 
+def _latest_cart_of(user_id: int) -> Cart | None:
+    """The account's most recent cart, if it has one."""
+    return db.session.execute(
+        select(Cart).where(Cart.user_id == user_id).order_by(Cart.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
 def _get_or_create(token: str | None, user_id: int | None) -> Cart:
     cart = find_cart(token)
     if cart is None and user_id is not None:
-        cart = db.session.execute(
-            select(Cart).where(Cart.user_id == user_id).order_by(Cart.id.desc()).limit(1)
-        ).scalar_one_or_none()
+        cart = _latest_cart_of(user_id)
     if cart is None:
         cart = Cart(token=new_cart_token(), user_id=user_id)
         db.session.add(cart)
@@ -196,10 +201,6 @@ class PricedCart:
         return sum(line.line_total for line in self.lines)
 
     @property
-    def item_count(self) -> int:
-        return sum(line.quantity for line in self.lines)
-
-    @property
     def has_perishable(self) -> bool:
         return any(line.kind == "perishable" for line in self.lines)
 
@@ -305,9 +306,7 @@ def attach_cart_to_user(*, cart_token: str | None, user_id: int) -> Cart | None:
     neither cart exists. Commits.
     """
     guest = find_cart(cart_token)
-    own = db.session.execute(
-        select(Cart).where(Cart.user_id == user_id).order_by(Cart.id.desc()).limit(1)
-    ).scalar_one_or_none()
+    own = _latest_cart_of(user_id)
     if guest is None:
         return own
     if guest.user_id not in (None, user_id):

@@ -18,11 +18,16 @@ def _user_id() -> int | None:
     return current_user.id if current_user.is_authenticated else None
 
 
+def render_cart(status: int = 200):
+    """The cart page, priced now; also the answer to a refused cart or checkout change."""
+    priced = services.price_cart(current_cart_token(), language=current_language())
+    return render_template("cart/cart.html", priced=priced), status
+
+
 @cart.get("")
 def show():
     """The cart with current prices and anything that changed since items were added."""
-    priced = services.price_cart(current_cart_token(), language=current_language())
-    return render_template("cart/cart.html", priced=priced)
+    return render_cart()
 
 
 @cart.post("/add")
@@ -38,8 +43,7 @@ def add():
         )
     except services.CartError as error:
         flash(error.message, "error")
-        priced = services.price_cart(current_cart_token(), language=current_language())
-        return render_template("cart/cart.html", priced=priced), 400
+        return render_cart(400)
     flash(_("Added to your cart."), "success")
     return remember_cart(redirect(url_for("cart.show"), code=303), updated.token)
 
@@ -52,6 +56,5 @@ def update_line(line_id: int):
         services.set_quantity(cart_token=current_cart_token(), line_id=line_id, quantity=quantity)
     except services.CartError as error:
         flash(error.message, "error")
-        priced = services.price_cart(current_cart_token(), language=current_language())
-        return render_template("cart/cart.html", priced=priced), 400
+        return render_cart(400)
     return redirect(url_for("cart.show"), code=303)

@@ -52,6 +52,10 @@ class Reference:
     def program_slugs(self) -> frozenset[str]:
         return frozenset(p.slug for p in self.programs)
 
+    def family(self, slug: str | None) -> Family | None:
+        """The family at ``slug``, if there is one."""
+        return next((f for f in self.families if f.slug == slug), None)
+
 
 _lock = Lock()
 _cached: tuple[float, str, Reference] | None = None

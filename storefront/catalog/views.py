@@ -11,6 +11,7 @@ from storefront.catalog.reference import reference
 from storefront.extensions import db
 from storefront.i18n import current_language, localized
 from storefront.impact.models import Partner, TrainingProgram
+from storefront.outbox.services import absolute
 from storefront.timeutil import shop_today
 
 catalog = Blueprint("catalog", __name__)
@@ -35,7 +36,13 @@ def products():
     page = services.list_products(
         query, language=current_language(), per_page=current_app.config["PRODUCTS_PER_PAGE"]
     )
-    return render_template("catalog/products.html", reference=ref, query=query, listing=page)
+    return render_template(
+        "catalog/products.html",
+        reference=ref,
+        query=query,
+        family=ref.family(query.category),
+        listing=page,
+    )
 
 
 @catalog.get("/products/<slug>")
@@ -71,8 +78,7 @@ def _product_json_ld(detail: services.ProductDetail) -> dict:
     """schema.org Product with one Offer per variant, for search engines."""
     product = detail.product
     language = current_language()
-    site = current_app.config["SITE_URL"].rstrip("/")
-    url = site + url_for("catalog.product", slug=product.slug)
+    url = absolute(url_for("catalog.product", slug=product.slug))
     return {
         "@context": "https://schema.org",
         "@type": "Product",
@@ -83,7 +89,8 @@ def _product_json_ld(detail: services.ProductDetail) -> dict:
         "url": url,
         "inLanguage": language,
         "image": [
-            site + url_for("media.rendition", key=image.key, width=960) for image in detail.images
+            absolute(url_for("media.rendition", key=image.key, width=960))
+            for image in detail.images
         ],
         "offers": [
             {

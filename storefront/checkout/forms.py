@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from storefront.checkout.shipping import PROVINCES
+from storefront.checkout.shipping import DELIVERY_LABELS, PROVINCES, zone_for
 from storefront.forms import ShopForm
 from storefront.orders.models import DeliveryMethod
 from storefront.payments.methods import PAYMENT_OPTIONS
@@ -44,11 +44,7 @@ class CheckoutForm(ShopForm):
     phone = StringField(_l("Phone (WhatsApp)"), validators=[DataRequired(), Length(max=20)])
     delivery_method = RadioField(
         _l("Delivery"),
-        choices=[
-            (DeliveryMethod.COURIER.value, _l("Courier to your address")),
-            (DeliveryMethod.SAME_DAY.value, _l("Same-day delivery in Palembang")),
-            (DeliveryMethod.PICKUP.value, _l("Pick up at the shop (free)")),
-        ],
+        choices=list(DELIVERY_LABELS.items()),
         validators=[DataRequired()],
     )
     province = SelectField(
@@ -93,10 +89,7 @@ class CheckoutForm(ShopForm):
         if (
             self.delivery_method.data == DeliveryMethod.SAME_DAY
             and self.province.data
-            and (
-                self.province.data != "Sumatera Selatan"
-                or (self.city.data or "").strip().casefold() not in ("palembang", "kota palembang")
-            )
+            and zone_for(self.province.data, self.city.data or "") != "palembang"
         ):
             self.city.errors = list(self.city.errors) + [
                 _l("Same-day delivery is only available within Palembang.")

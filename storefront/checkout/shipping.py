@@ -11,15 +11,20 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.orders.models import DeliveryMethod, ShippingRate
 
 VOLUMETRIC_DIVISOR = 6000
-SHOP_CITY = "Palembang"
 
-ZONES = ("palembang", "sumsel", "sumatra", "java", "other")
+# What buyers read for each delivery method (checkout form, order pages, e-mails).
+DELIVERY_LABELS = {
+    DeliveryMethod.COURIER.value: _l("Courier to your address"),
+    DeliveryMethod.SAME_DAY.value: _l("Same-day delivery in Palembang"),
+    DeliveryMethod.PICKUP.value: _l("Pick up at the shop (free)"),
+}
 
 SUMATRA = (
     "Aceh",

@@ -8,7 +8,9 @@ from flask_login import current_user
 
 from storefront.cart import services as carts
 from storefront.cart.identity import current_cart_token
+from storefront.cart.views import render_cart
 from storefront.checkout.forms import CheckoutForm
+from storefront.checkout.shipping import allowed_methods, kilogram_steps
 from storefront.extensions import limiter
 from storefront.i18n import current_language
 from storefront.impact.referral import current_referral
@@ -45,8 +47,16 @@ def details():
         if form.validate_on_submit():
             carts.save_checkout_details(cart_token=current_cart_token(), details=form.details())
             return redirect(url_for("checkout.review"), code=303)
-        return render_template("checkout/details.html", form=form, priced=priced), 400
-    return render_template("checkout/details.html", form=form, priced=priced)
+        return _details_page(form, priced, 400)
+    return _details_page(form, priced)
+
+
+def _details_page(form: CheckoutForm, priced: carts.PricedCart, status: int = 200):
+    """The details form, offering only the delivery methods the cart can travel by."""
+    methods = allowed_methods(has_perishable=priced.has_perishable, zone=None)
+    return render_template(
+        "checkout/details.html", form=form, priced=priced, delivery_methods=methods
+    ), status
 
 
 @checkout.get("/review")
@@ -69,6 +79,7 @@ def review():
         priced=priced,
         details=details,
         quote=quote,
+        chargeable_kg=kilogram_steps(quote.chargeable_grams),
         payment_option=PAYMENT_OPTIONS[details.payment_method],
     )
 
@@ -100,19 +111,13 @@ def place():
             user_id=current_user.id if current_user.is_authenticated else None,
             referral_partner_slug=current_referral(),
         )
-    except orders.SoldOut as error:
+    except (orders.SoldOut, orders.CartChanged) as error:
         flash(error.message, "error")
-        priced = carts.price_cart(token, language=current_language())
-        return render_template("cart/cart.html", priced=priced), 409
-    except orders.CartChanged as error:
-        flash(error.message, "error")
-        priced = carts.price_cart(token, language=current_language())
-        return render_template("cart/cart.html", priced=priced), 409
+        return render_cart(409)
     except orders.OrderError as error:
         flash(error.message, "error")
         form = CheckoutForm(data=cart.checkout)
-        priced = carts.price_cart(token, language=current_language())
-        return render_template("checkout/details.html", form=form, priced=priced), 400
+        return _details_page(form, carts.price_cart(token, language=current_language()), 400)
     return _after_placing(order)
 
 

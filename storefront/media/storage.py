@@ -29,9 +29,14 @@ class StoredImage:
     height: int
 
 
+def rendition_name(key: str, width: int) -> str:
+    """The rendition's file name under the media root."""
+    return f"{key[:2]}/{key}-{width}.webp"
+
+
 def rendition_path(media_root: str | Path, key: str, width: int) -> Path:
     """Where the rendition of ``key`` at ``width`` pixels lives."""
-    return Path(media_root) / key[:2] / f"{key}-{width}.webp"
+    return Path(media_root) / rendition_name(key, width)
 
 
 def store_image(media_root: str | Path, source: bytes | Image.Image, *, key: str | None = None):

@@ -6,7 +6,7 @@ import re
 
 from flask import Blueprint, abort, current_app, send_from_directory
 
-from storefront.media.storage import RENDITION_WIDTHS
+from storefront.media.storage import RENDITION_WIDTHS, rendition_name
 
 media = Blueprint("media", __name__)
 
@@ -20,7 +20,7 @@ def rendition(key: str, width: int):
     if not _KEY.match(key) or width not in RENDITION_WIDTHS:
         abort(404)
     response = send_from_directory(
-        current_app.config["MEDIA_ROOT"], f"{key[:2]}/{key}-{width}.webp", max_age=ONE_YEAR
+        current_app.config["MEDIA_ROOT"], rendition_name(key, width), max_age=ONE_YEAR
     )
     response.cache_control.immutable = True
     response.cache_control.public = True
