@@ -98,6 +98,13 @@ def app(database_url, tmp_path):
 
 
 @pytest.fixture
+def in_request(app):
+    """Services run inside a request: their messages are translated with its language."""
+    with app.test_request_context("/"):
+        yield
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from types import SimpleNamespace
 
 from PIL import Image
 from sqlalchemy import insert
 
+from storefront.cart.services import add_to_cart
 from storefront.catalog.models import Category, Product, ProductImage, Variant
 from storefront.catalog.search import build_search_text
 from storefront.catalog.services import refresh_derived_columns
@@ -204,6 +206,19 @@ def bulk_products(category, program, count: int, *, image_key: str | None = None
     if images:
         db.session.execute(insert(ProductImage), images)
     db.session.flush()
+
+
+def fill_cart(*items: tuple[int, int]):
+    """A fresh cart with ``(variant_id, quantity)`` lines, added the buyer's way."""
+    cart = None
+    for variant_id, quantity in items:
+        cart = add_to_cart(
+            cart_token=cart.token if cart else None,
+            user_id=None,
+            variant_id=variant_id,
+            quantity=quantity,
+        )
+    return SimpleNamespace(token=cart.token, revision=cart.revision)
 
 
 def make_order(

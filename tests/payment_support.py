@@ -20,7 +20,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
-from stripe_fixtures import TEST_PUBLISHABLE_KEY, TEST_SECRET_KEY, TEST_WEBHOOK_SECRET
+from stripe_fixtures import (
+    TEST_PUBLISHABLE_KEY,
+    TEST_SECRET_KEY,
+    TEST_WEBHOOK_SECRET,
+    register_localstripe_webhook,
+)
 
 from storefront.extensions import db
 from storefront.impact.models import AttributionEntry
@@ -58,6 +63,17 @@ def use_localstripe(app, base_url: str) -> None:
         STRIPE_PUBLISHABLE_KEY=TEST_PUBLISHABLE_KEY,
         STRIPE_WEBHOOK_SECRET=TEST_WEBHOOK_SECRET,
         STRIPE_API_BASE=base_url,
+    )
+
+
+def listen_for(base_url: str, live_server, event_type: str) -> None:
+    """Have localstripe deliver ``event_type`` events (only those) to the shop's webhook.
+
+    One type per test: an event of another type left over from an earlier
+    test (localstripe sends a second late) could name this test's order id.
+    """
+    register_localstripe_webhook(
+        base_url, "shop", live_server.url + WEBHOOK_PATH, TEST_WEBHOOK_SECRET, [event_type]
     )
 
 

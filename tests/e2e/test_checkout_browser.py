@@ -21,7 +21,6 @@ CANTIK_REQUIRE_BROWSER=1 (see ``browser_support``).
 from __future__ import annotations
 
 import re
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,20 +33,19 @@ from browser_support import (  # noqa: F401  (fixtures: browser, phone, problems
     snap,
 )
 from factories import make_agreement, make_category, make_partner, make_product, make_program
+from payment_support import ledger_total, listen_for, set_courier_rate, use_localstripe, wait_for
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
-from stripe_fixtures import TEST_SECRET_KEY, TEST_WEBHOOK_SECRET, register_localstripe_webhook
 
 from storefront.catalog.models import Variant
 from storefront.extensions import db
 from storefront.impact.models import AttributionEntry
-from storefront.orders.models import Order, ShippingRate
+from storefront.orders.models import Order
 from storefront.timeutil import shop_today
 
 pytestmark = pytest.mark.browser
 
 STRIPE_JS = "https://js.stripe.com/v3/"
-WEBHOOK_PATH = "/payments/stripe/webhook"
 PAID_TIMEOUT_MS = 20_000  # localstripe waits ~1 s before delivering; the page polls every 1.5 s
 
 STOCK = 5
@@ -81,12 +79,7 @@ def rp(amount: int) -> str:
 @pytest.fixture
 def shop(app, localstripe):
     """Two families, two programmes with a partner in force, the products; card payments on."""
-    app.config.update(
-        STRIPE_SECRET_KEY=TEST_SECRET_KEY,
-        STRIPE_PUBLISHABLE_KEY="pk_test_12345",
-        STRIPE_WEBHOOK_SECRET=TEST_WEBHOOK_SECRET,
-        STRIPE_API_BASE=localstripe,
-    )
+    use_localstripe(app, localstripe)
     media = app.config["MEDIA_ROOT"]
     fashion = make_category("fashion", "Busana", "Fashion")
     songket = make_category("songket", "Songket", "Songket")
@@ -119,12 +112,7 @@ def shop(app, localstripe):
         media_root=media,
         options={"motif": "Bungo Pacik"},
     )
-    # The migration seeds the rates, but on PostgreSQL the fixtures truncate them away.
-    rate = db.session.execute(
-        select(ShippingRate).where(ShippingRate.method == "courier", ShippingRate.zone == "java")
-    ).scalar_one_or_none() or ShippingRate(method="courier", zone="java")
-    rate.first_kg, rate.per_extra_kg = JAVA_FIRST_KG, JAVA_PER_EXTRA_KG
-    db.session.add(rate)
+    set_courier_rate(zone="java", first_kg=JAVA_FIRST_KG, per_extra_kg=JAVA_PER_EXTRA_KG)
     db.session.commit()  # the server thread reads through its own sessions
     return {
         "kebaya_m": kebaya.variants[0].id,
@@ -139,17 +127,6 @@ def offline(phone, problems) -> Offline:
     blocked = Offline(phone.context)
     problems.expect_failed_request(STRIPE_JS)
     return blocked
-
-
-def listen_for(localstripe: str, live_server, event_type: str) -> None:
-    """Have localstripe deliver ``event_type`` events (only those) to the shop's webhook.
-
-    One type per test: an event of another type left over from an earlier
-    test (localstripe sends a second late) could name this test's order id.
-    """
-    register_localstripe_webhook(
-        localstripe, "shop", live_server.url + WEBHOOK_PATH, TEST_WEBHOOK_SECRET, [event_type]
-    )
 
 
 class Steps:
@@ -224,19 +201,6 @@ def fresh_reads() -> None:
 def reload_order() -> list[Order]:
     fresh_reads()
     return db.session.scalars(select(Order)).all()
-
-
-def wait_for_db(predicate, what: str, timeout: float = 15.0):
-    """Poll the database (fresh reads) until ``predicate()`` is truthy; returns its value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        fresh_reads()
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.1)
 
 
 def on_hand(variant_id: int) -> int:
@@ -374,10 +338,7 @@ def test_guest_buys_two_products_by_card_and_sees_the_paid_order(
         (SONGKET, 1),
         (KEBAYA, KEBAYA_QTY),
     ]
-    credited = db.session.scalar(
-        select(func.sum(AttributionEntry.amount)).where(AttributionEntry.order_id == order.id)
-    )
-    assert credited == order.subtotal  # delivery is not credited to the programmes
+    assert ledger_total(order.id) == order.subtotal  # delivery is not credited to the programmes
     assert on_hand(shop["kebaya_l"]) == STOCK - KEBAYA_QTY
     assert on_hand(shop["cloth"]) == STOCK - 1
     assert on_hand(shop["kebaya_m"]) == STOCK
@@ -413,7 +374,7 @@ def test_a_declined_test_card_is_explained_and_the_order_stays_payable(
 
     # localstripe's payment_failed webhook records why the attempt failed; the order
     # page (which does not poll) then says so, still waiting for payment.
-    wait_for_db(lambda: reload_order()[0].payment_problem, "the payment_failed webhook")
+    wait_for(lambda: reload_order()[0].payment_problem, "the payment_failed webhook")
     page.get_by_role("link", name="Kembali ke pesanan").click()
     expect(page).to_have_url(re.compile(r"/orders/[\w-]+$"))
     expect(page.locator(".status-line")).to_have_text("Menunggu pembayaran")

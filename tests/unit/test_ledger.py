@@ -14,16 +14,22 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from factories import make_agreement, make_category, make_partner, make_product, make_program
+from factories import (
+    fill_cart,
+    make_agreement,
+    make_category,
+    make_partner,
+    make_product,
+    make_program,
+)
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
-from storefront.cart.services import add_to_cart
 from storefront.domain import allocate
 from storefront.extensions import db
 from storefront.impact.models import Agreement, AttributionEntry, Partner, TrainingProgram
-from storefront.orders.models import Order, OrderLine, OrderStatus, ShippingRate
+from storefront.orders.models import Order, OrderLine, OrderStatus
 from storefront.orders.services import CheckoutDetails, mark_paid, place_order, record_refund
 from storefront.payments.models import Refund
 
@@ -47,37 +53,11 @@ COURIER = CheckoutDetails(
     address_line="Jl. Sudirman 1",
     postal_code="30126",
 )
-# The courier rates the migration seeds (tests/conftest.py truncates them away on PostgreSQL).
-SEEDED_RATES = [
-    ("courier", "palembang", 10000, 6000),
-    ("courier", "sumsel", 16000, 11000),
-    ("courier", "sumatra", 28000, 21000),
-    ("courier", "java", 34000, 26000),
-    ("courier", "other", 56000, 44000),
-    ("same_day", "palembang", 25000, 5000),
-]
-
-
-@pytest.fixture
-def in_request(app):
-    """Services run inside a request: their messages are translated with its language."""
-    with app.test_request_context("/"):
-        yield
-
-
-def ensure_shipping_rates() -> None:
-    if db.session.execute(select(func.count()).select_from(ShippingRate)).scalar_one() == 0:
-        db.session.add_all(
-            ShippingRate(method=m, zone=z, first_kg=first, per_extra_kg=extra)
-            for m, z, first, extra in SEEDED_RATES
-        )
-        db.session.commit()
 
 
 @pytest.fixture
 def wipe(app, in_request):
     """Empties every table that was empty when the test began (so not the shipping rates)."""
-    ensure_shipping_rates()
     tables = [
         table
         for table in reversed(db.metadata.sorted_tables)
@@ -97,12 +77,13 @@ def wipe(app, in_request):
 
 def sold(items, *, details=PICKUP, key: str, now: datetime) -> Order:
     """Place an order for ``(variant_id, quantity)`` pairs through a fresh cart."""
-    token = None
-    for variant_id, quantity in items:
-        cart = add_to_cart(cart_token=token, user_id=None, variant_id=variant_id, quantity=quantity)
-        token = cart.token
+    cart = fill_cart(*items)
     return place_order(
-        cart_token=token, cart_revision=cart.revision, details=details, idempotency_key=key, now=now
+        cart_token=cart.token,
+        cart_revision=cart.revision,
+        details=details,
+        idempotency_key=key,
+        now=now,
     )
 
 

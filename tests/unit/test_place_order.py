@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from factories import make_category, make_product, make_program
+from factories import fill_cart, make_category, make_product, make_program
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -20,7 +20,7 @@ from storefront.catalog.models import Product, Variant
 from storefront.extensions import db
 from storefront.impact.models import TrainingProgram
 from storefront.inventory.models import MovementKind, StockMovement
-from storefront.orders.models import Order, OrderLine, OrderStatus, ShippingRate
+from storefront.orders.models import Order, OrderLine, OrderStatus
 from storefront.orders.services import (
     CartChanged,
     CheckoutDetails,
@@ -50,32 +50,8 @@ COURIER = CheckoutDetails(
     address_line="Jl. Kemang Raya 10",
     postal_code="12730",
 )
+pytestmark = pytest.mark.usefixtures("in_request")
 NOW = datetime(2025, 3, 10, 3, 0, tzinfo=UTC)
-# The courier rates the migration seeds (tests/conftest.py truncates them away on PostgreSQL).
-SEEDED_RATES = [
-    ("courier", "palembang", 10000, 6000),
-    ("courier", "sumsel", 16000, 11000),
-    ("courier", "sumatra", 28000, 21000),
-    ("courier", "java", 34000, 26000),
-    ("courier", "other", 56000, 44000),
-    ("same_day", "palembang", 25000, 5000),
-]
-
-
-@pytest.fixture(autouse=True)
-def in_request(app):
-    """Services run inside a request: their messages are translated with its language."""
-    with app.test_request_context("/"):
-        yield
-
-
-def ensure_shipping_rates() -> None:
-    if count(ShippingRate) == 0:
-        db.session.add_all(
-            ShippingRate(method=m, zone=z, first_kg=first, per_extra_kg=extra)
-            for m, z, first, extra in SEEDED_RATES
-        )
-        db.session.commit()
 
 
 @pytest.fixture
@@ -121,7 +97,6 @@ def shop(app):
         on_hand=3,
     )
     db.session.commit()
-    ensure_shipping_rates()
     return SimpleNamespace(
         weaving_id=weaving.id,
         baking_id=baking.id,
@@ -130,16 +105,6 @@ def shop(app):
         roti=roti.variants[0].id,
         custom=custom.variants[0].id,
     )
-
-
-def fill_cart(*items: tuple[int, int]):
-    """A fresh cart with ``(variant_id, quantity)`` lines, added the buyer's way."""
-    token = None
-    cart = None
-    for variant_id, quantity in items:
-        cart = add_to_cart(cart_token=token, user_id=None, variant_id=variant_id, quantity=quantity)
-        token = cart.token
-    return SimpleNamespace(token=cart.token, revision=cart.revision)
 
 
 def on_hand(variant_id: int) -> int:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from html import unescape
 from urllib.parse import urlsplit
 
 import pytest
 from factories import make_category, make_order, make_product, make_program
 from itsdangerous import TimestampSigner
+from payment_support import text_of
 from sqlalchemy import func, select
 
 from storefront.accounts.models import User
@@ -19,10 +19,6 @@ from storefront.orders.models import Order, OrderEvent
 from storefront.outbox.models import OutboxMessage
 
 PASSWORD = "kain songket lepus"
-
-
-def text_of(response) -> str:
-    return unescape(response.get_data(as_text=True))
 
 
 class AuthActions:

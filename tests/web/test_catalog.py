@@ -16,6 +16,7 @@ from factories import (
     make_product,
     make_program,
 )
+from payment_support import text_of
 
 from storefront.extensions import db
 
@@ -95,10 +96,6 @@ def shop(app):
     }
     db.session.commit()
     return products
-
-
-def text_of(response) -> str:
-    return unescape(response.get_data(as_text=True))
 
 
 def card_names(response) -> list[str]:

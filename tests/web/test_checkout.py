@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from html import unescape
 
 import pytest
 from factories import make_category, make_partner, make_product, make_program
+from payment_support import text_of as page
 from sqlalchemy import func, select
 
 from storefront.cart.models import CartLine
@@ -68,10 +68,6 @@ def goods(app):
     }
     db.session.commit()
     return items
-
-
-def page(response) -> str:
-    return unescape(response.get_data(as_text=True))
 
 
 def add(client, product, quantity=1):

@@ -32,6 +32,7 @@ from payment_support import (
     intent_object,
     ledger_entries,
     ledger_total,
+    listen_for,
     localstripe_event_ids,
     localstripe_intent_ids,
     new_event_id,
@@ -54,7 +55,6 @@ from stripe_fixtures import (
     TEST_WEBHOOK_SECRET,
     authenticate_localstripe_intent,
     create_localstripe_card,
-    register_localstripe_webhook,
 )
 
 from storefront.catalog.models import Variant
@@ -229,13 +229,7 @@ def test_card_order_is_paid_when_localstripe_delivers_the_webhook(
     assert orders.card_payment_ref(order.id) == intent_id
     assert localstripe_intent_ids(stripe_env.base_url) == [intent_id]
 
-    register_localstripe_webhook(
-        stripe_env.base_url,
-        "shop",
-        live_server.url + "/payments/stripe/webhook",
-        app.config["STRIPE_WEBHOOK_SECRET"],
-        events=[SUCCEEDED],
-    )
+    listen_for(stripe_env.base_url, live_server, SUCCEEDED)
     paid = buyer.post(
         f"/orders/{order.access_token}/pay/test", data={"payment_method": "pm_card_visa"}
     )
@@ -278,13 +272,7 @@ def test_a_declined_card_shows_the_decline_and_the_order_stays_payable(
     intent_id = orders.card_payment_ref(order.id)
     # Stripe also reports the failure by webhook; listening for it here means it is
     # delivered (and recorded) before this test ends, never into a later test's shop.
-    register_localstripe_webhook(
-        stripe_env.base_url,
-        "shop",
-        live_server.url + "/payments/stripe/webhook",
-        app.config["STRIPE_WEBHOOK_SECRET"],
-        events=[FAILED],
-    )
+    listen_for(stripe_env.base_url, live_server, FAILED)
 
     declined = buyer.post(
         f"/orders/{order.access_token}/pay/test",
@@ -326,13 +314,7 @@ def test_three_d_secure_payment_is_paid_only_after_authentication(
 ):
     order = place_card_order(buyer, shop.variant)
     intent = card_intent(buyer, stripe_env, order)
-    register_localstripe_webhook(
-        stripe_env.base_url,
-        "shop",
-        live_server.url + "/payments/stripe/webhook",
-        app.config["STRIPE_WEBHOOK_SECRET"],
-        events=[SUCCEEDED],
-    )
+    listen_for(stripe_env.base_url, live_server, SUCCEEDED)
     card = create_localstripe_card(stripe_env.base_url, THREE_D_SECURE_CARD)
 
     pending = stripe_env.gateway.confirm_test_payment(intent.id, card)
