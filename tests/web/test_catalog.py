@@ -225,7 +225,8 @@ def test_choosing_a_variant_without_javascript_shows_its_price(client, shop):
     variant = shop["lepus"].variants[1]
     page = text_of(client.get(f"/products/songket-lepus?variant={variant.id}"))
     assert 'id="price">Rp3.750.000' in page
-    assert f'value="{variant.id}"\n                 checked' in page or "checked" in page
+    checked = re.findall(r'<input type="radio" id="v(\d+)"[^>]*\schecked', page)
+    assert checked == [str(variant.id)]
 
 
 def test_product_page_has_json_ld_offer_and_open_graph(client, shop):
@@ -496,4 +497,4 @@ def test_kept_fragments_give_the_same_page_as_rendering_afresh(app, shop, url):
     fresh = app.test_client().get(url).get_data(as_text=True)
     nonce = re.compile(r'nonce="[^"]*"')
     assert nonce.sub("", kept) == nonce.sub("", fresh)
-    assert 'class="card"' in fresh or "/products/" not in url
+    assert 'class="card"' in fresh  # featured, listed or related cards on each page
