@@ -459,8 +459,7 @@ def _detail_statements() -> dict[str, Select]:
         .join(Agreement, Agreement.partner_id == Partner.id)
         .where(
             Agreement.program_id == bindparam("program_id"),
-            Agreement.valid_from <= bindparam("today"),
-            or_(Agreement.valid_to.is_(None), Agreement.valid_to >= bindparam("today")),
+            Agreement.in_force_on(bindparam("today")),
             Partner.is_active.is_(True),
         )
         .order_by(Agreement.weight.desc(), Partner.name),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, insert, select
 
 from storefront.domain import allocate
 from storefront.extensions import db
@@ -39,8 +39,7 @@ def credit_sale_to_programmes(order: Order, *, day: date) -> int:
         select(Agreement)
         .where(
             Agreement.program_id.in_(program_ids),
-            Agreement.valid_from <= day,
-            or_(Agreement.valid_to.is_(None), Agreement.valid_to >= day),
+            Agreement.in_force_on(day),
         )
         .order_by(Agreement.id)
     ):

@@ -9,7 +9,8 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Index, String, Text, and_, or_
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.extensions import db
@@ -123,9 +124,15 @@ class Agreement(db.Model):
     partner: Mapped[Partner] = relationship(back_populates="agreements")
     program: Mapped[TrainingProgram] = relationship(back_populates="agreements")
 
+    @hybrid_method
     def in_force_on(self, day: date) -> bool:
-        """Whether the agreement covers ``day``."""
+        """Whether the agreement covers ``day`` (also a WHERE clause on the class)."""
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    @in_force_on.inplace.expression
+    @classmethod
+    def _in_force_on_clause(cls, day) -> ColumnElement[bool]:
+        return and_(cls.valid_from <= day, or_(cls.valid_to.is_(None), cls.valid_to >= day))
 
 
 class RevenueShare(enum.StrEnum):

@@ -39,8 +39,7 @@ def partners():
         select(func.count(func.distinct(Agreement.program_id)))
         .where(
             Agreement.partner_id == Partner.id,
-            Agreement.valid_from <= today,
-            (Agreement.valid_to.is_(None)) | (Agreement.valid_to >= today),
+            Agreement.in_force_on(today),
         )
         .correlate(Partner)
         .scalar_subquery()

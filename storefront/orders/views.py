@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, render_template
 
 from storefront.orders import services
-from storefront.payments.methods import PAYMENT_OPTIONS
 
 orders = Blueprint("orders", __name__, url_prefix="/orders")
 
@@ -21,9 +20,7 @@ def _order_or_404(token: str):
 def status(token: str):
     """Lines, delivery, payment state, history and the programme behind each item."""
     order = _order_or_404(token)
-    return render_template(
-        "orders/status.html", order=order, payment_option=PAYMENT_OPTIONS.get(order.payment_method)
-    )
+    return render_template("orders/status.html", order=order)
 
 
 @orders.get("/<token>/status.json")

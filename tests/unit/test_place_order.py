@@ -25,8 +25,11 @@ from storefront.orders.services import (
     CartChanged,
     CheckoutDetails,
     EmptyCart,
+    InvalidTransition,
     OrderError,
     SoldOut,
+    advance_order,
+    mark_paid,
     place_order,
     release_expired_reservations,
 )
@@ -378,3 +381,22 @@ def test_service_errors_can_be_built_outside_a_request(app, shop):
 
     assert len(raised) == 1
     assert isinstance(raised[0], EmptyCart), repr(raised[0])
+
+
+def test_fulfilment_steps_follow_payment_and_never_release_or_take_stock(shop):
+    order = order_for(fill_cart((shop.selendang, 2)), "k-steps", details=COURIER)
+    for step in ("packed", "cancelled", "paid"):  # unpaid: no step, and no cancelling here
+        with pytest.raises(InvalidTransition):
+            advance_order(order_id=order.id, to_status=step, actor="staff")
+    mark_paid(order_id=order.id, method="bank_transfer", amount_rupiah=order.total)
+
+    advance_order(order_id=order.id, to_status="packed", actor="staff")
+    with pytest.raises(OrderError):  # shipping needs a tracking number
+        advance_order(order_id=order.id, to_status="shipped", actor="staff")
+    advance_order(order_id=order.id, to_status="shipped", actor="staff", tracking_number="JNE1")
+    done = advance_order(order_id=order.id, to_status="completed", actor="staff")
+
+    assert done.status == OrderStatus.COMPLETED and done.tracking_number == "JNE1"
+    assert on_hand(shop.selendang) == 8 - 2
+    with pytest.raises(InvalidTransition):
+        advance_order(order_id=order.id, to_status="refunded", actor="staff")
