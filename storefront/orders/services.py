@@ -225,14 +225,7 @@ def place_order(
     # every line has enough, so the row count says whether all succeeded.
     wanted = {line.variant_id: line.quantity for line in priced}
     labels = {line.variant_id: line.name(details.language) for line in priced}
-    take = case(wanted, value=Variant.id)
-    result = db.session.execute(
-        update(Variant)
-        .where(Variant.id.in_(wanted), Variant.on_hand >= take)
-        .values(on_hand=Variant.on_hand - take)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != len(wanted):
+    if len(_take_stock(wanted)) != len(wanted):
         db.session.rollback()
         # A concurrent submission of this same order may have taken the stock.
         placed = find_order_by_idempotency_key(idempotency_key)
@@ -311,20 +304,7 @@ def place_order(
     # One multi-row INSERT for the lines and one for the stock movements.
     lines = [{"order_id": order.id, **order_line(line, today)} for line in priced]
     db.session.execute(insert(OrderLine), lines)
-    db.session.execute(
-        insert(StockMovement),
-        [
-            {
-                "variant_id": line["variant_id"],
-                "order_id": order.id,
-                "quantity": -line["quantity"],
-                "kind": MovementKind.RESERVATION.value,
-                "note": order.reference,
-                "created_at": now,
-            }
-            for line in lines
-        ],
-    )
+    _record_movements(order, wanted, MovementKind.RESERVATION, order.reference, now, sign=-1)
     db.session.expire(order, ["lines"])
     db.session.execute(delete(CartLine).where(CartLine.cart_id == cart.id))
     db.session.execute(
@@ -426,8 +406,25 @@ def _quantities_by_variant(order: Order) -> dict[int, int]:
     return wanted
 
 
-def _restock(order: Order, kind: MovementKind, now: datetime) -> None:
-    wanted = _quantities_by_variant(order)
+def _take_stock(wanted: dict[int, int]) -> list[int]:
+    """Take ``wanted`` units per variant id in one statement, from each variant that has
+    enough; returns the ids taken from (all of them, or the caller must undo)."""
+    take = case(wanted, value=Variant.id)
+    return (
+        db.session.execute(
+            update(Variant)
+            .where(Variant.id.in_(wanted), Variant.on_hand >= take)
+            .values(on_hand=Variant.on_hand - take)
+            .returning(Variant.id)
+            .execution_options(synchronize_session=False)
+        )
+        .scalars()
+        .all()
+    )
+
+
+def _give_stock(wanted: dict[int, int]) -> None:
+    """Put ``wanted`` units per variant id back, in one statement."""
     give = case(wanted, value=Variant.id)
     db.session.execute(
         update(Variant)
@@ -435,20 +432,32 @@ def _restock(order: Order, kind: MovementKind, now: datetime) -> None:
         .values(on_hand=Variant.on_hand + give)
         .execution_options(synchronize_session=False)
     )
+
+
+def _record_movements(
+    order: Order, wanted: dict[int, int], kind: MovementKind, note: str, now: datetime, sign: int
+) -> None:
+    """One stock movement per variant of ``wanted`` (units, signed by ``sign``), one INSERT."""
     db.session.execute(
         insert(StockMovement),
         [
             {
                 "variant_id": vid,
                 "order_id": order.id,
-                "quantity": q,
+                "quantity": sign * q,
                 "kind": kind.value,
-                "note": order.reference,
+                "note": note,
                 "created_at": now,
             }
             for vid, q in wanted.items()
         ],
     )
+
+
+def _restock(order: Order, kind: MovementKind, now: datetime) -> None:
+    wanted = _quantities_by_variant(order)
+    _give_stock(wanted)
+    _record_movements(order, wanted, kind, order.reference, now, sign=1)
 
 
 def expire_order(order: Order, *, now: datetime | None = None) -> bool:
@@ -602,43 +611,14 @@ def mark_paid(
 
 def _rereserve(order: Order, now: datetime) -> bool:
     wanted = _quantities_by_variant(order)
-    take = case(wanted, value=Variant.id)
-    taken = (
-        db.session.execute(
-            update(Variant)
-            .where(Variant.id.in_(wanted), Variant.on_hand >= take)
-            .values(on_hand=Variant.on_hand - take)
-            .returning(Variant.id)
-            .execution_options(synchronize_session=False)
-        )
-        .scalars()
-        .all()
-    )
+    taken = _take_stock(wanted)
     if len(taken) != len(wanted):
         # Some units are gone: give back exactly what this statement took.
         if taken:
-            give = case({vid: wanted[vid] for vid in taken}, value=Variant.id)
-            db.session.execute(
-                update(Variant)
-                .where(Variant.id.in_(taken))
-                .values(on_hand=Variant.on_hand + give)
-                .execution_options(synchronize_session=False)
-            )
+            _give_stock({vid: wanted[vid] for vid in taken})
         return False
-    db.session.execute(
-        insert(StockMovement),
-        [
-            {
-                "variant_id": vid,
-                "order_id": order.id,
-                "quantity": -q,
-                "kind": MovementKind.RESERVATION.value,
-                "note": f"{order.reference} late payment",
-                "created_at": now,
-            }
-            for vid, q in wanted.items()
-        ],
-    )
+    note = f"{order.reference} late payment"
+    _record_movements(order, wanted, MovementKind.RESERVATION, note, now, sign=-1)
     return True
 
 
