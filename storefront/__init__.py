@@ -50,7 +50,9 @@ def register_extensions(app: Flask) -> None:
     )
     from storefront.i18n import remember_language, select_locale, start_request_language
     from storefront.impact.referral import remember_referral
+    from storefront.request_ids import init_request_ids
 
+    init_request_ids(app)
     db.init_app(app)
     event.listen(Engine, "connect", configure_sqlite)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
