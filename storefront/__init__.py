@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
 
 from config import Config, ProductionConfig, config_from_environment
+from storefront.logging_setup import configure_logging
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
@@ -91,12 +91,13 @@ def register_blueprints(app: Flask) -> None:
     from storefront.cart.views import cart
     from storefront.catalog.views import catalog
     from storefront.checkout.views import checkout
+    from storefront.health import health
     from storefront.impact.views import impact
     from storefront.media.views import media
     from storefront.orders.views import orders
     from storefront.payments.views import payments
 
-    for blueprint in (accounts, catalog, impact, media, cart, checkout, orders, payments):
+    for blueprint in (accounts, catalog, impact, media, cart, checkout, orders, payments, health):
         app.register_blueprint(blueprint)
 
 
@@ -119,11 +120,3 @@ def register_commands(app: Flask) -> None:
     from storefront.cli import register
 
     register(app)
-
-
-def configure_logging(app: Flask) -> None:
-    """Log to stderr at INFO so e-mails printed in development are visible."""
-    if not app.debug and not app.testing:
-        logging.basicConfig(
-            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
