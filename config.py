@@ -27,6 +27,13 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(INSTANCE_DIR / "media"))
+    # An S3-compatible bucket for product images, shared by every app host; empty: MEDIA_ROOT.
+    MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+    MEDIA_S3_ENDPOINT_URL = os.environ.get("MEDIA_S3_ENDPOINT_URL", "")
+    MEDIA_S3_REGION = os.environ.get("MEDIA_S3_REGION", "")
+    MEDIA_S3_PREFIX = os.environ.get("MEDIA_S3_PREFIX", "")
+    MEDIA_S3_ACCESS_KEY_ID = os.environ.get("MEDIA_S3_ACCESS_KEY_ID", "")
+    MEDIA_S3_SECRET_ACCESS_KEY = os.environ.get("MEDIA_S3_SECRET_ACCESS_KEY", "")
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
 
     BABEL_DEFAULT_LOCALE = "id"
