@@ -229,6 +229,25 @@ def _build_email(message: OutboxMessage, config) -> EmailMessage:
     return email
 
 
+def printed_email(email: EmailMessage) -> str:
+    """The whole e-mail as a person reads it: its headers, then its text in full.
+
+    What the shop prints instead of sending when no MAIL_SERVER is set (as under
+    ``make run``), so every link and figure in it can be checked on the console.
+    """
+    rule = "-" * 72
+    headers = "\n".join(
+        f"{name}: {email[name]}" for name in ("Message-ID", "Date", "From", "To", "Subject")
+    )
+    html = email.get_body(("html",))
+    note = f"\n[the same e-mail as HTML: {len(html.get_content())} characters]" if html else ""
+    text = email.get_body(("plain",)).get_content().rstrip("\n")
+    return (
+        f"e-mail (MAIL_SERVER is not set, so it is printed instead of sent)\n{rule}\n"
+        f"{headers}\n\n{text}{note}\n{rule}"
+    )
+
+
 class _Mailer:
     """One SMTP connection per pass, reopened after a failure; or the log when no server is set."""
 
@@ -244,12 +263,7 @@ class _Mailer:
 
     def send(self, email: EmailMessage) -> None:
         if not self.config["MAIL_SERVER"]:
-            log.info(
-                "e-mail (MAIL_SERVER is not set, so it is only logged)\nTo: %s\nSubject: %s\n\n%s",
-                email["To"],
-                email["Subject"],
-                email.get_body(("plain",)).get_content(),
-            )
+            log.info("%s", printed_email(email))
             return
         try:
             if self.connection is None:
