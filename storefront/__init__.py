@@ -110,8 +110,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals every template may use."""
+    from storefront.static_urls import init_static_versions
     from storefront.templating import register
 
+    init_static_versions(app)
     register(app)
 
 
