@@ -33,28 +33,21 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extension instances to this app."""
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
     from storefront import models  # noqa: F401  (every table known before migrations run)
     from storefront.accounts.loader import init_login
-    from storefront.catalog.page_cache import keep_page, serve_cached_page
-    from storefront.extensions import (
-        babel,
-        configure_sqlite,
-        csrf,
-        db,
-        limiter,
-        migrate,
-        talisman,
-    )
+    from storefront.database import init_database
+    from storefront.extensions import babel, csrf, db, limiter, migrate, talisman
+    from storefront.http_cache import init_http_cache
     from storefront.i18n import remember_language, select_locale, start_request_language
     from storefront.impact.referral import remember_referral
+    from storefront.request_guards import init_request_guards
     from storefront.request_ids import init_request_ids
 
     init_request_ids(app)
-    db.init_app(app)
-    event.listen(Engine, "connect", configure_sqlite)
+    init_request_guards(app)
+    # after_request hooks run last-registered first: the caching headers see every cookie set.
+    init_http_cache(app)
+    init_database(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -71,6 +64,8 @@ def register_extensions(app: Flask) -> None:
             "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
             "connect-src": ["'self'", "https://api.stripe.com"],
             "style-src": "'self'",
+            "base-uri": "'self'",
+            "form-action": "'self'",
         },
         content_security_policy_nonce_in=["script-src"],
         referrer_policy="strict-origin-when-cross-origin",
@@ -78,9 +73,6 @@ def register_extensions(app: Flask) -> None:
     )
     init_login(app)
     app.before_request(start_request_language)
-    app.before_request(serve_cached_page)
-    # after_request hooks run last-registered first: keep_page sees the cookies set.
-    app.after_request(keep_page)
     app.after_request(remember_language)
     app.after_request(remember_referral)
 
@@ -103,9 +95,11 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     """Friendly error pages in the buyer's language."""
+    from storefront.database import register_busy_page
     from storefront.errors import register
 
     register(app)
+    register_busy_page(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -167,7 +167,8 @@ def main() -> None:
         stopped = threading.Event()
         send_outbox_while_serving(app, stopped)
         try:
-            app.run(host="127.0.0.1", port=args.port, use_reloader=False)
+            # Tracebacks in the browser, but never the debugger's console: it runs Python.
+            app.run(host="127.0.0.1", port=args.port, use_reloader=False, use_evalex=False)
         finally:
             stopped.set()
     except KeyboardInterrupt:

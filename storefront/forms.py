@@ -2,6 +2,9 @@
 
 WTForms ships no Indonesian catalogue, so its built-in validation messages
 are listed here for extraction and translated in the shop's own catalogue.
+Uploaded files reach file fields only: a file posted under a text field's
+name leaves that field empty (and its validators say so) instead of handing
+a file object to code that expects a string.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms import FileField
 
 # WTForms' built-in messages, named here so pybabel extracts them.
 WTFORMS_MESSAGES = (
@@ -34,3 +39,18 @@ class ShopForm(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return get_translations()
+
+        def wrap_formdata(self, form, formdata):
+            data = super().wrap_formdata(form, formdata)
+            if not isinstance(data, CombinedMultiDict):
+                return data
+            file_fields = {
+                name for name, field in form._fields.items() if isinstance(field, FileField)
+            }
+            files, values = data.dicts
+            return MultiDict(
+                [
+                    *values.items(multi=True),
+                    *((k, v) for k, v in files.items(multi=True) if k in file_fields),
+                ]
+            )

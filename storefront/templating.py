@@ -60,8 +60,8 @@ def page_urls() -> PageUrls:
     args.update(request.view_args or {})
     return PageUrls(
         canonical=absolute(url_for(endpoint, **args)),
-        id=url_for(endpoint, **args, lang="id", _external=True),
-        en=url_for(endpoint, **args, lang="en", _external=True),
+        id=absolute(url_for(endpoint, **args, lang="id")),
+        en=absolute(url_for(endpoint, **args, lang="en")),
     )
 
 

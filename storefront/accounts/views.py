@@ -30,6 +30,14 @@ from storefront.cart.models import Cart
 from storefront.cart.services import attach_cart_to_user
 from storefront.extensions import limiter
 from storefront.i18n import current_language
+from storefront.rate_limits import (
+    failed_sign_in,
+    reset_email_limit,
+    reset_recipient_key,
+    sign_in_account_key,
+    sign_in_account_limit,
+    sign_in_limit,
+)
 from storefront.timeutil import shop_today
 
 accounts = Blueprint("accounts", __name__, url_prefix="/account")
@@ -48,7 +56,7 @@ def _private(response):
 
 
 @accounts.route("/register", methods=["GET", "POST"])
-@limiter.limit(ATTEMPTS_LIMIT, methods=["POST"])
+@limiter.limit(sign_in_limit, methods=["POST"])
 def register():
     """Create a buyer account and log in."""
     if current_user.is_authenticated:
@@ -74,7 +82,13 @@ def register():
 
 
 @accounts.route("/login", methods=["GET", "POST"])
-@limiter.limit(ATTEMPTS_LIMIT, methods=["POST"])
+@limiter.limit(sign_in_limit, methods=["POST"])
+@limiter.limit(
+    sign_in_account_limit,
+    key_func=sign_in_account_key,
+    methods=["POST"],
+    deduct_when=failed_sign_in,
+)
 def login():
     """Log in with e-mail and password, then go back to where the buyer came from."""
     form = LoginForm(next=request.args.get("next", ""))
@@ -112,7 +126,8 @@ def profile():
 
 
 @accounts.route("/password-reset", methods=["GET", "POST"])
-@limiter.limit(ATTEMPTS_LIMIT, methods=["POST"])
+@limiter.limit(sign_in_limit, methods=["POST"])
+@limiter.limit(reset_email_limit, key_func=reset_recipient_key, methods=["POST"])
 def request_password_reset():
     """Ask for a reset link; the answer is the same whether the account exists or not."""
     form = ResetRequestForm()
@@ -125,7 +140,7 @@ def request_password_reset():
 
 
 @accounts.route("/password-reset/<token>", methods=["GET", "POST"])
-@limiter.limit(ATTEMPTS_LIMIT, methods=["POST"])
+@limiter.limit(sign_in_limit, methods=["POST"])
 def reset_password(token: str):
     """Choose a new password from the link in the e-mail."""
     form = ResetForm()

@@ -6,6 +6,7 @@ when adding it, so a later price change can be pointed out instead of hidden.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from storefront.catalog.models import Product, Variant
 from storefront.domain import DomainError
 from storefront.extensions import db
 from storefront.impact.models import TrainingProgram
+from storefront.parsing import positive_int
 
 MAX_PER_LINE = 20
 MAX_LINES = 30
@@ -29,6 +31,18 @@ class CartError(DomainError):
 def new_cart_token() -> str:
     """An unguessable cart token."""
     return secrets.token_urlsafe(24)
+
+
+def place_order_key(cart: Cart, revision: int) -> str:
+    """The idempotency key of placing ``cart`` as reviewed at ``revision``.
+
+    Built from the cart's random token, never from its row id: a database
+    may hand a deleted cart's id (a guest cart merged at login) to the next
+    new cart, whose first order would then find the earlier buyer's. The
+    token is hashed so the key, stored on the order, cannot open the cart.
+    """
+    digest = hashlib.sha256(f"checkout:{cart.token}".encode()).hexdigest()[:40]
+    return f"cart-{digest}-r{revision}"
 
 
 def find_cart(token: str | None) -> Cart | None:
@@ -50,7 +64,7 @@ def cart_item_count(token: str | None) -> int:
     return int(count or 0)
 
 
-def _latest_cart_of(user_id: int) -> Cart | None:
+def latest_cart_of(user_id: int) -> Cart | None:
     """The account's most recent cart, if it has one."""
     return db.session.execute(
         select(Cart).where(Cart.user_id == user_id).order_by(Cart.id.desc()).limit(1)
@@ -60,7 +74,7 @@ def _latest_cart_of(user_id: int) -> Cart | None:
 def _get_or_create(token: str | None, user_id: int | None) -> Cart:
     cart = find_cart(token)
     if cart is None and user_id is not None:
-        cart = _latest_cart_of(user_id)
+        cart = latest_cart_of(user_id)
     if cart is None:
         cart = Cart(token=new_cart_token(), user_id=user_id)
         db.session.add(cart)
@@ -88,10 +102,9 @@ def add_to_cart(*, cart_token: str | None, user_id: int | None, variant_id, quan
     why and nothing changes.
     """
     quantity = _parse_quantity(quantity)
-    try:
-        variant_id = int(str(variant_id))
-    except (TypeError, ValueError):
-        raise CartError(_("Please choose a version of the product.")) from None
+    variant_id = positive_int(variant_id)
+    if variant_id is None:
+        raise CartError(_("Please choose a version of the product."))
     row = db.session.execute(
         select(Variant, Product)
         .join(Product, Product.id == Variant.product_id)
@@ -128,10 +141,9 @@ def set_quantity(*, cart_token: str | None, line_id, quantity) -> Cart:
     cart = find_cart(cart_token)
     if cart is None:
         raise CartError(_("Your cart is empty."))
-    try:
-        line_id = int(str(line_id))
-    except (TypeError, ValueError):
-        raise CartError(_("That line is not in your cart.")) from None
+    line_id = positive_int(line_id)
+    if line_id is None:
+        raise CartError(_("That line is not in your cart."))
     line = next((ln for ln in cart.lines if ln.id == line_id), None)
     if line is None:
         raise CartError(_("That line is not in your cart."))
@@ -306,7 +318,7 @@ def attach_cart_to_user(*, cart_token: str | None, user_id: int) -> Cart | None:
     neither cart exists. Commits.
     """
     guest = find_cart(cart_token)
-    own = _latest_cart_of(user_id)
+    own = latest_cart_of(user_id)
     if guest is None:
         return own
     if guest.user_id not in (None, user_id):

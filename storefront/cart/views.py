@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
 from storefront.cart import services
 from storefront.cart.identity import current_cart_token, remember_cart
-from storefront.extensions import csrf
+from storefront.extensions import csrf, limiter
 from storefront.i18n import current_language
+from storefront.rate_limits import new_cart_limit
+from storefront.request_guards import same_origin_request
 
 cart = Blueprint("cart", __name__, url_prefix="/cart")
 
@@ -30,10 +33,40 @@ def show():
     return render_cart()
 
 
+def _has_cart() -> bool:
+    """Whether this visitor already has a cart (so adding starts no new one)."""
+    if services.find_cart(current_cart_token()) is not None:
+        return True
+    return current_user.is_authenticated and services.latest_cart_of(current_user.id) is not None
+
+
+def _started_a_cart(response) -> bool:
+    return response.status_code == 303
+
+
+def protect_add_to_cart() -> None:
+    """CSRF protection for adding to the cart, from cached pages as from private ones.
+
+    A product page seen by a visitor with a session carries a form token,
+    which must be valid. The same page served from a shared cache to a
+    first-time visitor cannot carry one (it is the same for everyone), so a
+    post without a token must come, by the browser's own word, from one of
+    the shop's pages; a post from another site is refused either way.
+    """
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    if request.form.get("csrf_token"):
+        csrf.protect()
+    elif not same_origin_request():
+        raise CSRFError("The CSRF token is missing.")
+
+
 @cart.post("/add")
-@csrf.exempt  # the cart cookie is SameSite=Lax: a cross-site post cannot reach a buyer's cart
+@csrf.exempt  # checked by protect_add_to_cart: a token, or a post from the shop's own page
+@limiter.limit(new_cart_limit, exempt_when=_has_cart, deduct_when=_started_a_cart)
 def add():
     """Add a variant from the product page; a refusal is explained on the cart page."""
+    protect_add_to_cart()
     try:
         updated = services.add_to_cart(
             cart_token=current_cart_token(),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
+from flask_babel import gettext as _
 from sqlalchemy import Integer, Select, and_, bindparam, exists, func, or_, select, table, text
 from sqlalchemy import column as sa_column
 
@@ -25,15 +26,20 @@ from storefront.catalog.search import (
     search_terms,
     search_value,
 )
+from storefront.domain import DomainError
 from storefront.extensions import db
 from storefront.impact.models import Agreement, Partner, TrainingProgram
+from storefront.parsing import positive_int, whole_number
 
 SORTS = ("newest", "price_asc", "price_desc", "name")
 MAX_PRICE = 1_000_000_000
+MAX_PAGE = 999_999
 
 
-class CatalogError(Exception):
-    """A catalogue request that cannot be answered as asked."""
+class CatalogError(DomainError):
+    """A catalogue request that cannot be answered as asked (no such product: a 404)."""
+
+    status_code = 404
 
 
 @dataclass(frozen=True)
@@ -96,11 +102,13 @@ def decode_cursor(token: str, sort: str) -> tuple[Any, int] | None:
         value, product_id = json.loads(raw)
     except (ValueError, TypeError):
         return None
-    if not isinstance(product_id, int) or isinstance(product_id, bool):
+    if positive_int(product_id) is None:  # also refuses numbers no id column holds
         return None
-    if sort in ("price_asc", "price_desc") and not isinstance(value, int):
+    if sort in ("price_asc", "price_desc") and whole_number(value) is None:
         return None
-    if sort == "name" and not isinstance(value, str):
+    if sort == "name" and not (
+        isinstance(value, str) and len(value) <= 200 and "\x00" not in value
+    ):
         return None
     return value, product_id
 
@@ -475,7 +483,7 @@ def product_detail(slug: str, *, today: date) -> ProductDetail:
     statements = _detail_statements()
     row = _rows(statements["product"], {"slug": slug}).one_or_none()
     if row is None:
-        raise CatalogError("no such product")
+        raise CatalogError(_("We could not find that page"))
     product = ProductView(*row[:11], category=Family(*row[11:17]), program=ProgramRef(*row[17:]))
     variants = tuple(
         VariantView(v.id, v.sku, tuple((v.options or {}).items()), v.price, v.on_hand)
@@ -543,10 +551,11 @@ def normalise_listing_args(args, *, category_slugs, program_slugs) -> ListingQue
         raw = (args.get(name) or "").strip().replace(".", "").replace(",", "")
         if not raw:
             return None
-        if not raw.isdigit() or not (low <= int(raw) <= high):
+        number = whole_number(raw, limit=high)
+        if number is None or number < low:
             notices.append(name)
             return None
-        return int(raw)
+        return number
 
     q = (args.get("q") or "").strip()
     if len(q) > 100:
@@ -572,9 +581,7 @@ def normalise_listing_args(args, *, category_slugs, program_slugs) -> ListingQue
     if sort not in SORTS:
         notices.append("sort")
         sort = "newest"
-    raw_page = (args.get("page") or "1").strip()
-    page = int(raw_page) if raw_page.isdigit() and 0 < len(raw_page) <= 6 else 1
-    page = max(page, 1)
+    page = positive_int(args.get("page") or "1", limit=MAX_PAGE) or 1
     after = args.get("after") or None
     before = args.get("before") or None
     if after and len(after) > 400:

@@ -124,7 +124,7 @@ def robots():
         "Disallow: /account",
         "Disallow: /orders",
         "Disallow: /staff",
-        f"Sitemap: {url_for('catalog.sitemap', _external=True)}",
+        f"Sitemap: {absolute(url_for('catalog.sitemap'))}",
     ]
     return "\n".join(lines) + "\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
 

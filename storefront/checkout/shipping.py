@@ -11,9 +11,11 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from storefront.domain import DomainError
 from storefront.extensions import db
 from storefront.orders.models import DeliveryMethod, ShippingRate
 
@@ -65,7 +67,7 @@ OTHER = (
 PROVINCES = ("Sumatera Selatan",) + SUMATRA + JAVA + OTHER
 
 
-class DeliveryNotPossible(Exception):
+class DeliveryNotPossible(DomainError):
     """The chosen delivery method cannot carry this cart to this address."""
 
 
@@ -126,10 +128,10 @@ def delivery_fee(*, method: str, zone: str | None, grams: int) -> int:
     if method == DeliveryMethod.PICKUP:
         return 0
     if method == DeliveryMethod.SAME_DAY and zone != "palembang":
-        raise DeliveryNotPossible("same-day delivery is only within Palembang")
+        raise DeliveryNotPossible(_("Same-day delivery is only available within Palembang."))
     rate = db.session.execute(
         select(ShippingRate).where(ShippingRate.method == method, ShippingRate.zone == zone)
     ).scalar_one_or_none()
     if rate is None:
-        raise DeliveryNotPossible(f"no {method} rate for zone {zone}")
+        raise DeliveryNotPossible(_("We cannot deliver to that address with the chosen method."))
     return rate.first_kg + rate.per_extra_kg * (kilogram_steps(grams) - 1)

@@ -16,6 +16,7 @@ from storefront.i18n import current_language
 from storefront.impact.referral import current_referral
 from storefront.orders import services as orders
 from storefront.orders.models import PaymentMethod
+from storefront.parsing import positive_int
 from storefront.payments.methods import PAYMENT_OPTIONS
 
 checkout = Blueprint("checkout", __name__, url_prefix="/checkout")
@@ -90,13 +91,13 @@ def place():
     """Place the order reviewed at ``revision``; a repeated submission finds the same order."""
     token = current_cart_token()
     cart = carts.find_cart(token)
-    revision = request.form.get("revision", "")
-    if not revision.isdigit() or len(revision) > 9:
+    revision = positive_int(request.form.get("revision", ""))
+    if revision is None:
         abort(400, description=_("The order form was incomplete. Please review your order again."))
     if cart is None:
         flash(_("Your cart is empty."), "info")
         return redirect(url_for("cart.show"), code=303)
-    key = f"cart-{cart.id}-r{revision}"
+    key = carts.place_order_key(cart, revision)
     already = orders.find_order_by_idempotency_key(key)
     if already is not None:  # a second click or a retry: show the order the first one placed
         return _after_placing(already)
@@ -105,7 +106,7 @@ def place():
     try:
         order = orders.place_order(
             cart_token=token,
-            cart_revision=int(revision),
+            cart_revision=revision,
             details=_details(cart.checkout),
             idempotency_key=key,
             user_id=current_user.id if current_user.is_authenticated else None,

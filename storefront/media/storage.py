@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from flask import current_app
+from flask import current_app, has_app_context
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 RENDITION_WIDTHS = (320, 640, 960)
@@ -164,6 +164,13 @@ def media_store() -> MediaStore:
     return store
 
 
+def max_image_pixels() -> int:
+    """The most pixels an image may have (``MAX_IMAGE_PIXELS``), checked before decoding."""
+    if has_app_context():
+        return int(current_app.config.get("MAX_IMAGE_PIXELS", MAX_UPLOAD_PIXELS))
+    return MAX_UPLOAD_PIXELS
+
+
 def store_image(
     store: MediaStore | str | Path, source: bytes | Image.Image, *, key: str | None = None
 ):
@@ -179,8 +186,12 @@ def store_image(
         store = LocalMediaStore(store)
     if isinstance(source, bytes):
         try:
-            Image.MAX_IMAGE_PIXELS = MAX_UPLOAD_PIXELS
+            limit = max_image_pixels()
+            Image.MAX_IMAGE_PIXELS = limit
             image = Image.open(io.BytesIO(source))
+            # Pillow only warns up to twice its limit; refuse before decoding a single pixel.
+            if image.width * image.height > limit:
+                raise InvalidImage("too many pixels")
             image.load()
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
             raise InvalidImage("not a readable image") from exc
