@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import host_is_trusted
 from werkzeug.wrappers import Response
@@ -77,6 +77,12 @@ def drop_nul_characters() -> None:
         abort(400)
 
 
+def forget_form_token() -> None:
+    """Before a request: a form token belongs to one request's session, never to the
+    next request an outliving app context serves (Flask-WTF keeps it on ``g``)."""
+    g.pop("csrf_token", None)
+
+
 def same_origin_request() -> bool:
     """Whether the browser says this request comes from one of the shop's own pages.
 
@@ -107,3 +113,4 @@ def init_request_guards(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.wsgi_app = HostGuard(app.wsgi_app, app.config["ALLOWED_HOSTS"])
     app.before_request(drop_nul_characters)
+    app.before_request(forget_form_token)
