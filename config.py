@@ -83,8 +83,7 @@ class Config:
     )
     BANK_ACCOUNT_EN = os.environ.get(
         "BANK_ACCOUNT_EN",
-        "Bank Sumsel Babel, account 123-45-67890, "
-        "account holder Koperasi Industri Lapas Perempuan",
+        "Bank Sumsel Babel, account 123-45-67890, account holder Koperasi Industri Lapas Perempuan",
     )
     SHOP_WHATSAPP = os.environ.get("SHOP_WHATSAPP", "+6281234567890")
     SHOP_EMAIL = os.environ.get("SHOP_EMAIL", "toko@cantik.example")

@@ -38,7 +38,7 @@ def register_extensions(app: Flask) -> None:
     from storefront.database import init_database
     from storefront.extensions import babel, csrf, db, limiter, migrate, talisman
     from storefront.http_cache import init_http_cache
-    from storefront.i18n import remember_language, select_locale, start_request_language
+    from storefront.i18n import init_languages, select_locale
     from storefront.impact.referral import remember_referral
     from storefront.request_guards import init_request_guards
     from storefront.request_ids import init_request_ids
@@ -72,8 +72,7 @@ def register_extensions(app: Flask) -> None:
         frame_options="DENY",
     )
     init_login(app)
-    app.before_request(start_request_language)
-    app.after_request(remember_language)
+    init_languages(app)
     app.after_request(remember_referral)
 
 
@@ -87,10 +86,13 @@ def register_blueprints(app: Flask) -> None:
     from storefront.impact.views import impact
     from storefront.media.views import media
     from storefront.orders.views import orders
+    from storefront.pages.views import init_pages, pages
     from storefront.payments.views import payments
 
-    for blueprint in (accounts, catalog, impact, media, cart, checkout, orders, payments, health):
+    areas = (accounts, catalog, impact, pages, media, cart, checkout, orders, payments, health)
+    for blueprint in areas:
         app.register_blueprint(blueprint)
+    init_pages(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
-from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime
+from babel.dates import format_date as format_babel_date
+from flask import Flask, current_app, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -14,11 +15,11 @@ from storefront.catalog.cards import render_cards
 from storefront.catalog.services import stock_status
 from storefront.checkout.shipping import DELIVERY_LABELS
 from storefront.fragments import fragment
-from storefront.i18n import current_language, localized
+from storefront.i18n import current_language, is_localized, localized
 from storefront.media.storage import RENDITION_WIDTHS
 from storefront.money import format_rupiah
 from storefront.outbox.services import absolute
-from storefront.timeutil import shop_today
+from storefront.timeutil import in_shop_time, shop_today
 
 
 def rupiah(amount: int, language: str | None = None) -> str:
@@ -32,9 +33,22 @@ def image_url(key: str, width: int = 640) -> str:
     return url_for("media.rendition", key=key, width=width)
 
 
-def image_srcset(key: str) -> str:
-    """``srcset`` listing every rendition width of an image."""
-    return ", ".join(f"{image_url(key, w)} {w}w" for w in RENDITION_WIDTHS)
+@lru_cache(maxsize=1024)
+def srcset_widths(width: int) -> tuple[tuple[int, int], ...]:
+    """(rendition, real width) of each distinct rendition of an image ``width`` px wide.
+
+    Renditions are never upscaled: for a photo 500 px wide the 640 and 960
+    files are 500 px too, so ``srcset`` lists that file once, at 500w.
+    """
+    seen: dict[int, int] = {}
+    for rendition in RENDITION_WIDTHS:
+        seen.setdefault(min(rendition, width), rendition)
+    return tuple((rendition, real) for real, rendition in seen.items())
+
+
+def image_srcset(key: str, width: int) -> str:
+    """``srcset`` of an image's renditions, each at the width its file really has."""
+    return ", ".join(f"{image_url(key, r)} {real}w" for r, real in srcset_widths(width))
 
 
 CANONICAL_ARGS = ("category", "program", "kind", "sort", "page", "after", "before", "q", "variant")
@@ -43,26 +57,61 @@ CANONICAL_ARGS = ("category", "program", "kind", "sort", "page", "after", "befor
 class PageUrls(NamedTuple):
     """The current page's canonical URL and its URL in each language."""
 
-    canonical: str
-    id: str
+    canonical: str  # absolute, on SITE_URL
+    id: str  # paths, for the language switch; the head makes them absolute
     en: str
+    localized: bool  # a public page with its own URL per language (hreflang pairs)
 
 
 def page_urls() -> PageUrls:
     """The links every page's head and language switch need, worked out once.
 
-    Canonical: the Indonesian page on the public site URL, without tracking
-    parameters; the language versions (hreflang and the switcher) keep the
-    same arguments and add ``lang``.
+    A public page has a URL per language (``/products/x``, ``/en/products/x``):
+    each is its own canonical, and the pair are each other's ``hreflang``
+    alternates, the Indonesian one also ``x-default``. A page with one URL
+    (cart, checkout, account) is its own canonical; its switch links add
+    ``lang``. All are on ``SITE_URL``, never on the Host the request named,
+    so no visitor can plant a host in a page. Tracking parameters are dropped.
     """
     endpoint = request.endpoint or "catalog.home"
     args = {k: v[:200] for k, v in request.args.items() if k in CANONICAL_ARGS}
     args.update(request.view_args or {})
-    return PageUrls(
-        canonical=absolute(url_for(endpoint, **args)),
-        id=absolute(url_for(endpoint, **args, lang="id")),
-        en=absolute(url_for(endpoint, **args, lang="en")),
-    )
+    id_path = url_for(endpoint, **args, lang="id")
+    en_path = url_for(endpoint, **args, lang="en")
+    if is_localized(endpoint):
+        canonical = absolute(en_path if current_language() == "en" else id_path)
+        return PageUrls(canonical=canonical, id=id_path, en=en_path, localized=True)
+    canonical = absolute(url_for(endpoint, **args))
+    return PageUrls(canonical=canonical, id=id_path, en=en_path, localized=False)
+
+
+SHOP_ZONE_LABEL = "WIB"  # Palembang keeps Western Indonesian Time (Asia/Jakarta)
+
+
+def shop_date(day: date | datetime | None, language: str | None = None) -> str:
+    """A day as the shop writes it: ``5 Desember 2026`` / ``5 December 2026``.
+
+    A moment (``datetime``) is first taken to Palembang time, so an order
+    placed at 23.30 WIB is dated that day, not the next in UTC.
+    """
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = in_shop_time(day).date()
+    return format_babel_date(day, "d MMMM y", locale=language or current_language())
+
+
+def shop_datetime(moment: datetime | date | None, language: str | None = None) -> str:
+    """A moment in Palembang time with its zone, the one way the shop writes times:
+    ``5 Desember 2026, 03.14 WIB`` in Indonesian, ``5 December 2026, 03:14 WIB`` in English."""
+    if moment is None:
+        return ""
+    if not isinstance(moment, datetime):
+        return shop_date(moment, language)
+    language = language or current_language()
+    local = in_shop_time(moment)
+    clock = local.strftime("%H:%M" if language == "en" else "%H.%M")
+    return f"{shop_date(local.date(), language)}, {clock} {SHOP_ZONE_LABEL}"
 
 
 def days_from_today(days: int) -> date:
@@ -75,21 +124,50 @@ def days_after(day: date, days: int) -> date:
     return day + timedelta(days=days)
 
 
+def present(**attributes) -> dict:
+    """The attributes that have a value: a form field's optional HTML attributes
+    (WTForms would write ``type="None"`` for one passed as None)."""
+    return {name: value for name, value in attributes.items() if value is not None}
+
+
+SHOP_TEXTS = {"address": "SHOP_ADDRESS", "hours": "SHOP_HOURS", "bank_account": "BANK_ACCOUNT"}
+
+
+def shop_text(name: str, language: str | None = None) -> str:
+    """A configured text about the shop (``address``, ``hours``, ``bank_account``)
+    in the current language: ``SHOP_ADDRESS_EN`` on English pages, ``_ID`` otherwise."""
+    language = (language or current_language()).upper()
+    return current_app.config[f"{SHOP_TEXTS[name]}_{language}"]
+
+
+def whatsapp_url() -> str:
+    """A link that opens a WhatsApp chat with the shop."""
+    digits = "".join(ch for ch in current_app.config["SHOP_WHATSAPP"] if ch.isdigit())
+    return f"https://wa.me/{digits}"
+
+
 def register(app: Flask) -> None:
     """Install the filters and globals."""
     app.add_template_filter(rupiah)
     app.add_template_filter(localized)
-    app.add_template_filter(lambda d, fmt="medium": format_date(d, fmt), "date")
-    app.add_template_filter(lambda d: format_datetime(d, "short") if d else "", "datetime_short")
+    app.add_template_filter(shop_date)
+    app.add_template_filter(shop_datetime)
+    # The older names, kept until every template says shop_date / shop_datetime.
+    app.add_template_filter(lambda d, fmt=None: shop_date(d), "date")
+    app.add_template_filter(shop_datetime, "datetime_short")
     app.add_template_global(image_url)
     app.add_template_global(render_cards)
     app.add_template_global(fragment)
     app.add_template_global(image_srcset)
+    app.add_template_global(srcset_widths)
     app.add_template_global(page_urls)
     app.add_template_global(absolute, "absolute_url")
     app.add_template_global(current_language)
     app.add_template_global(days_from_today)
     app.add_template_global(days_after)
+    app.add_template_global(shop_text)
+    app.add_template_global(present)
+    app.add_template_global(whatsapp_url)
     register_labels(app)
 
 

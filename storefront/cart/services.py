@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from storefront.cart.models import Cart, CartLine
@@ -26,6 +27,16 @@ MAX_LINES = 30
 
 class CartError(DomainError):
     """A cart change that cannot be made as asked."""
+
+
+class CannotAdd(CartError):
+    """A product that is on sale cannot be added as asked (quantity, stock):
+    ``slug`` and ``variant_id`` let the buyer be sent back to it."""
+
+    def __init__(self, message: str, *, slug: str, variant_id: int) -> None:
+        super().__init__(message)
+        self.slug = slug
+        self.variant_id = variant_id
 
 
 def new_cart_token() -> str:
@@ -94,14 +105,16 @@ def _parse_quantity(raw) -> int:
     return quantity
 
 
-def add_to_cart(*, cart_token: str | None, user_id: int | None, variant_id, quantity) -> Cart:
+def add_to_cart(
+    *, cart_token: str | None, user_id: int | None, variant_id, quantity, language: str = "id"
+) -> Cart:
     """Add ``quantity`` of a variant to the cart (creating the cart if needed) and commit.
 
     The variant must be on sale and the line's new quantity within both the
     per-line maximum and the stock on hand; otherwise ``CartError`` explains
-    why and nothing changes.
+    why and nothing changes. A refusal about a product on sale is a
+    ``CannotAdd`` naming the product (in ``language``) and what is available.
     """
-    quantity = _parse_quantity(quantity)
     variant_id = positive_int(variant_id)
     if variant_id is None:
         raise CartError(_("Please choose a version of the product."))
@@ -112,16 +125,36 @@ def add_to_cart(*, cart_token: str | None, user_id: int | None, variant_id, quan
     ).first()
     if row is None or not row.Variant.is_active or not row.Product.is_active:
         raise CartError(_("That product is no longer on sale."))
-    variant = row.Variant
+    variant, product = row.Variant, row.Product
+    name = product.name_en if language == "en" else product.name_id
+
+    def refuse(message: str) -> CannotAdd:
+        return CannotAdd(message, slug=product.slug, variant_id=variant.id)
+
+    try:
+        quantity = _parse_quantity(quantity)
+    except CartError as error:
+        raise refuse(error.message) from None
+    if variant.on_hand <= 0:
+        raise refuse(_("Sorry, %(name)s is sold out.", name=name))
     cart = _get_or_create(cart_token, user_id)
     line = next((ln for ln in cart.lines if ln.variant_id == variant.id), None)
-    wanted = quantity + (line.quantity if line else 0)
-    if variant.on_hand <= 0:
-        raise CartError(_("Sorry, that item is sold out."))
+    in_cart = line.quantity if line else 0
+    wanted = quantity + in_cart
     if wanted > variant.on_hand:
-        raise CartError(_("Only %(n)s available.", n=variant.on_hand))
+        available = ngettext(
+            "Only %(num)s of %(name)s is available.",
+            "Only %(num)s of %(name)s are available.",
+            variant.on_hand,
+            name=name,
+        )
+        if in_cart:
+            available += " " + ngettext(
+                "%(num)s is already in your cart.", "%(num)s are already in your cart.", in_cart
+            )
+        raise refuse(available)
     if wanted > MAX_PER_LINE:
-        raise CartError(_("At most %(n)s of one item per order.", n=MAX_PER_LINE))
+        raise refuse(_("At most %(n)s of one item per order.", n=MAX_PER_LINE))
     if line is None:
         if len(cart.lines) >= MAX_LINES:
             raise CartError(_("Your cart is full."))

@@ -41,7 +41,7 @@ def _has_cart() -> bool:
 
 
 def _started_a_cart(response) -> bool:
-    return response.status_code == 303
+    return response.status_code == 303 and response.location == url_for("cart.show")
 
 
 def protect_add_to_cart() -> None:
@@ -65,7 +65,9 @@ def protect_add_to_cart() -> None:
 @csrf.exempt  # checked by protect_add_to_cart: a token, or a post from the shop's own page
 @limiter.limit(new_cart_limit, exempt_when=_has_cart, deduct_when=_started_a_cart)
 def add():
-    """Add a variant from the product page; a refusal is explained on the cart page."""
+    """Add a variant from the product page. A refusal (too many, sold out) sends the
+    buyer back to the product with a message; a form naming no product on sale is
+    answered by the cart page."""
     protect_add_to_cart()
     try:
         updated = services.add_to_cart(
@@ -73,7 +75,12 @@ def add():
             user_id=_user_id(),
             variant_id=request.form.get("variant_id"),
             quantity=request.form.get("quantity", "1"),
+            language=current_language(),
         )
+    except services.CannotAdd as refusal:
+        flash(refusal.message, "error")
+        back = url_for("catalog.product", slug=refusal.slug, variant=refusal.variant_id)
+        return redirect(back, code=303)
     except services.CartError as error:
         flash(error.message, "error")
         return render_cart(400)

@@ -132,6 +132,8 @@ class ProductImage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    # The variant the photo shows (a colour, a motif), if it shows one: choosing it shows this.
+    variant_id: Mapped[int | None] = mapped_column(ForeignKey("variant.id"))
     key: Mapped[str] = mapped_column(String(120))
     width: Mapped[int]
     height: Mapped[int]

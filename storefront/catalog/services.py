@@ -22,6 +22,7 @@ from storefront.catalog.models import Category, Product, ProductImage, ProductKi
 from storefront.catalog.reference import Family, ProgramRef
 from storefront.catalog.search import (
     build_search_text,
+    plan_search,
     search_condition,
     search_terms,
     search_value,
@@ -33,6 +34,9 @@ from storefront.parsing import positive_int, whole_number
 
 SORTS = ("newest", "price_asc", "price_desc", "name")
 MAX_PRICE = 1_000_000_000
+# Listings count their results up to here and say "more than" beyond: counting
+# 100,000 matches would cost more than the page itself.
+COUNT_LIMIT = 1000
 MAX_PAGE = 999_999
 
 
@@ -81,12 +85,20 @@ class ProductCard(NamedTuple):
 
 @dataclass(frozen=True)
 class ListingPage:
-    """One page of a listing with the cursors that lead to its neighbours."""
+    """One page of a listing with the cursors that lead to its neighbours.
+
+    ``total`` counts every match up to ``COUNT_LIMIT`` (``more`` says there are
+    more); ``corrected`` pairs each misspelt query word with the catalogue
+    words searched for instead.
+    """
 
     cards: list[ProductCard]
     page: int
     next_cursor: str | None
     prev_cursor: str | None
+    total: int = 0
+    more: bool = False
+    corrected: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def encode_cursor(sort_value: Any, product_id: int) -> str:
@@ -259,6 +271,24 @@ def _listing_statement(shape: _ListingShape) -> Select:
     return stmt.order_by(*ordering(Product.id))
 
 
+def _matching_ids(shape: _ListingShape) -> Select:
+    """The ids of the active products a listing shape matches (no order, no page)."""
+    ids = select(Product.id).where(Product.is_active.is_(True))
+    if shape.search:
+        ids = ids.where(search_condition(shape.dialect))
+    for name in shape.filters:
+        ids = ids.where(_filter_clause(name))
+    return ids
+
+
+@functools.lru_cache(maxsize=128)
+def _count_statement(dialect: str, search: bool, filters: tuple[str, ...]) -> Select:
+    """How many products a listing matches, counted up to ``COUNT_LIMIT`` + 1."""
+    shape = _ListingShape(dialect, "newest", "", search, filters, False, False, False, 0)
+    matches = _matching_ids(shape).limit(COUNT_LIMIT + 1).subquery()
+    return select(func.count()).select_from(matches)
+
+
 def list_products(query: ListingQuery, *, language: str, per_page: int) -> ListingPage:
     """One page of active products matching ``query``, in one SQL statement.
 
@@ -269,9 +299,13 @@ def list_products(query: ListingQuery, *, language: str, per_page: int) -> Listi
     with no cursor falls back to an offset, which only a hand-typed URL makes.
     On SQLite a newest-first search is driven by the FTS5 index itself, which
     yields matches in descending rowid order, so it stops after one page.
+    Two more statements: which query words some product has (misspelt ones
+    are searched for by their nearest catalogue words, see ``catalog.search``)
+    and how many products match, counted up to ``COUNT_LIMIT``.
     """
     dialect = db.session.get_bind().dialect.name
-    terms = search_terms(query.q)
+    plan = plan_search(db.session.connection(), search_terms(query.q))
+    terms = plan.groups
     column, ascending = _sort_columns(query.sort, language)
 
     params: dict[str, Any] = {
@@ -287,7 +321,8 @@ def list_products(query: ListingQuery, *, language: str, per_page: int) -> Listi
     }
     filters = (*params, "in_stock") if query.in_stock else tuple(params)
     if terms:
-        params["search"] = search_value(dialect, terms)
+        params["search"] = search_value(dialect, list(terms))
+    counted = _rows(_count_statement(dialect, bool(terms), filters), params).scalar_one()
 
     cursor_token = query.before or query.after
     cursor = decode_cursor(cursor_token, query.sort) if cursor_token else None
@@ -334,7 +369,15 @@ def list_products(query: ListingQuery, *, language: str, per_page: int) -> Listi
     else:
         next_cursor = cursor_of(cards[-1]) if cards and has_more else None
         prev_cursor = cursor_of(cards[0]) if cards and page > 1 else None
-    return ListingPage(cards=cards, page=page, next_cursor=next_cursor, prev_cursor=prev_cursor)
+    return ListingPage(
+        cards=cards,
+        page=page,
+        next_cursor=next_cursor,
+        prev_cursor=prev_cursor,
+        total=min(counted, COUNT_LIMIT),
+        more=counted > COUNT_LIMIT,
+        corrected=plan.corrected,
+    )
 
 
 @functools.cache
@@ -415,7 +458,7 @@ class ProductDetail:
 
     product: ProductView
     variants: tuple[VariantView, ...]
-    images: tuple  # rows: key, width, height, alt_id, alt_en
+    images: tuple  # rows: key, width, height, alt_id, alt_en, variant_id
     partners: tuple[tuple, ...]  # (row with slug and name, support kind)
 
 
@@ -460,6 +503,7 @@ def _detail_statements() -> dict[str, Select]:
             ProductImage.height,
             ProductImage.alt_id,
             ProductImage.alt_en,
+            ProductImage.variant_id,
         )
         .where(ProductImage.product_id == bindparam("product_id"))
         .order_by(ProductImage.position, ProductImage.id),

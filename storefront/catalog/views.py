@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from storefront.catalog import services
 from storefront.catalog.models import Product
 from storefront.catalog.reference import reference
 from storefront.extensions import db
-from storefront.i18n import current_language, localized
+from storefront.i18n import current_language, localized, localized_route
 from storefront.impact.models import Partner, TrainingProgram
+from storefront.money import format_rupiah
 from storefront.outbox.services import absolute
+from storefront.pages.views import PAGES as INFORMATION_PAGES
 from storefront.timeutil import shop_today
 
 catalog = Blueprint("catalog", __name__)
 
+# Each page is listed in both languages and a sitemap holds at most 50,000 URLs.
+SITEMAP_PRODUCTS = 24_000
 
-@catalog.get("/")
+
+@localized_route(catalog, "/")
 def home():
     """The brand's story, families, featured products and programmes."""
     return render_template(
@@ -26,9 +33,12 @@ def home():
     )
 
 
-@catalog.get("/products")
+@localized_route(catalog, "/products")
 def products():
     """Product listing with search, filters, sorting and keyset pagination."""
+    tidy = _without_unused_arguments(request.args)
+    if tidy is not None:
+        return redirect(url_for("catalog.products", **tidy), code=302)
     ref = reference()
     query = services.normalise_listing_args(
         request.args, category_slugs=ref.family_slugs, program_slugs=ref.program_slugs
@@ -42,10 +52,60 @@ def products():
         query=query,
         family=ref.family(query.category),
         listing=page,
+        chips=filter_chips(query, ref),
     )
 
 
-@catalog.get("/products/<slug>")
+KIND_LABELS = {
+    "stock": _l("Ready stock"),
+    "made_to_order": _l("Made to order"),
+    "perishable": _l("Fresh food"),
+}
+
+
+def filter_chips(query: services.ListingQuery, ref) -> list[tuple[str, str]]:
+    """Each filter in use as (what it says, the listing without it)."""
+    program = next((p for p in ref.programs if p.slug == query.program), None)
+    family = ref.family(query.category)
+    chips = [
+        (query.q and _("Search: %(q)s", q=query.q), {"q": None}),
+        (family and localized(family, "name"), {"category": None}),
+        (program and localized(program, "name"), {"program": None}),
+        (query.kind and str(KIND_LABELS[query.kind]), {"kind": None}),
+        (
+            query.min_price is not None and _("From %(price)s", price=rupiah(query.min_price)),
+            {"min_price": None},
+        ),
+        (
+            query.max_price is not None and _("Up to %(price)s", price=rupiah(query.max_price)),
+            {"max_price": None},
+        ),
+        (query.in_stock and _("In stock only"), {"in_stock": None}),
+    ]
+    return [(label, listing_url(query, **without)) for label, without in chips if label]
+
+
+# Arguments that say nothing: the form's empty fields, the default order, the first page.
+UNUSED_VALUES = {"sort": "newest", "page": "1"}
+
+
+def _without_unused_arguments(args) -> dict | None:
+    """The listing's arguments without empty or default ones, if it had any.
+
+    The filter form sends every field; the URL a buyer shares, bookmarks or
+    sees in search results carries only the filters in use.
+    """
+    kept = {}
+    dropped = False
+    for key, values in args.lists():
+        used = [v for v in values if v.strip() and UNUSED_VALUES.get(key) != v]
+        dropped = dropped or len(used) != len(values)
+        if used:
+            kept[key] = used
+    return kept if dropped else None
+
+
+@localized_route(catalog, "/products/<slug>")
 def product(slug: str):
     """A product page: gallery, variants, price, stock, programme and partners."""
     today = shop_today()
@@ -59,6 +119,7 @@ def product(slug: str):
         "catalog/product.html",
         detail=detail,
         selected=selected,
+        photo=_shown_photo(detail, selected, request.args.get("photo", "")),
         today=today,
         related=services.related_products(detail.product, limit=4),
         json_ld=_product_json_ld(detail),
@@ -66,12 +127,38 @@ def product(slug: str):
 
 
 def _selected_variant(variants, raw: str):
-    """The variant named by ``?variant=``, else the first one in stock, else the first."""
+    """The variant named by ``?variant=``, else the cheapest one available (the card's
+    "from" price when it can be bought), else the cheapest."""
     if raw.isdigit():
         for variant in variants:
             if variant.id == int(raw):
                 return variant
-    return next((v for v in variants if v.on_hand > 0), variants[0] if variants else None)
+    if not variants:
+        return None
+    available = [v for v in variants if v.on_hand > 0] or list(variants)
+    return min(available, key=lambda v: v.price)  # min keeps the first of equal prices
+
+
+def _shown_photo(detail: services.ProductDetail, selected, raw: str) -> int:
+    """Which photo the gallery shows first: the one asked for (``?photo=``, the
+    thumbnails' links without JavaScript), else the chosen variant's, else the first."""
+    if raw.isdigit() and int(raw) < len(detail.images):
+        return int(raw)
+    if selected is not None:
+        for index, image in enumerate(detail.images):
+            if image.variant_id == selected.id:
+                return index
+    return 0
+
+
+AVAILABILITY = "https://schema.org/"
+
+
+def _availability(kind: str, on_hand: int) -> str:
+    """schema.org availability: made-to-order pieces are pre-ordered, not in stock."""
+    if on_hand <= 0:
+        return AVAILABILITY + "OutOfStock"
+    return AVAILABILITY + ("PreOrder" if kind == "made_to_order" else "InStock")
 
 
 def _product_json_ld(detail: services.ProductDetail) -> dict:
@@ -98,9 +185,7 @@ def _product_json_ld(detail: services.ProductDetail) -> dict:
                 "sku": variant.sku,
                 "price": str(variant.price),
                 "priceCurrency": "IDR",
-                "availability": "https://schema.org/InStock"
-                if variant.on_hand > 0
-                else "https://schema.org/OutOfStock",
+                "availability": _availability(product.kind, variant.on_hand),
                 "url": f"{url}?variant={variant.id}",
             }
             for variant in detail.variants
@@ -108,7 +193,7 @@ def _product_json_ld(detail: services.ProductDetail) -> dict:
     }
 
 
-@catalog.get("/about")
+@localized_route(catalog, "/about")
 def about():
     """What Cantik is and how a purchase helps."""
     return render_template("catalog/about.html")
@@ -137,7 +222,7 @@ def sitemap():
         select(Product.slug, Product.updated_at)
         .where(Product.is_active.is_(True))
         .order_by(Product.id)
-        .limit(45_000)
+        .limit(SITEMAP_PRODUCTS)
     ).all()
     partner_slugs = db.session.scalars(
         select(Partner.slug).where(Partner.is_active.is_(True)).order_by(Partner.slug)
@@ -153,12 +238,18 @@ def sitemap():
         ("catalog.about", {}, None),
         ("impact.partners", {}, None),
     ]
+    pages += [("pages.page", {"slug": slug}, None) for slug in INFORMATION_PAGES]
     pages += [("catalog.products", {"category": f.slug}, None) for f in ref.families]
     pages += [("impact.program", {"slug": s}, None) for s in program_slugs]
     pages += [("impact.partner", {"slug": s}, None) for s in partner_slugs]
     pages += [("catalog.product", {"slug": s}, updated) for s, updated in product_rows]
     xml = render_template("catalog/sitemap.xml", pages=pages)
     return xml, 200, {"Content-Type": "application/xml; charset=utf-8"}
+
+
+def rupiah(amount: int) -> str:
+    """Whole rupiah in the current language."""
+    return format_rupiah(amount, current_language())
 
 
 @catalog.app_template_global()

@@ -8,7 +8,12 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from storefront.checkout.shipping import DELIVERY_LABELS, PROVINCES, zone_for
+from storefront.checkout.shipping import (
+    DELIVERY_LABELS,
+    PROVINCES,
+    is_palembang_postal_code,
+    zone_for,
+)
 from storefront.forms import ShopForm
 from storefront.orders.models import DeliveryMethod
 from storefront.payments.methods import PAYMENT_OPTIONS
@@ -86,10 +91,21 @@ class CheckoutForm(ShopForm):
                 if not (field.data or "").strip():
                     field.errors = list(field.errors) + [_l("Needed for delivery.")]
                     ok = False
+        postal_code = (self.postal_code.data or "").strip()
+        if (
+            self.delivery_method.data != DeliveryMethod.PICKUP
+            and self.province.data
+            and self.province.data != "Sumatera Selatan"
+            and is_palembang_postal_code(postal_code)
+        ):
+            self.province.errors = list(self.province.errors) + [
+                _l("Postal code %(code)s is in Palembang, Sumatera Selatan.", code=postal_code)
+            ]
+            ok = False
         if (
             self.delivery_method.data == DeliveryMethod.SAME_DAY
             and self.province.data
-            and zone_for(self.province.data, self.city.data or "") != "palembang"
+            and zone_for(self.province.data, self.city.data or "", postal_code) != "palembang"
         ):
             self.city.errors = list(self.city.errors) + [
                 _l("Same-day delivery is only available within Palembang.")
@@ -104,7 +120,21 @@ class CheckoutForm(ShopForm):
         return ok
 
     def details(self) -> dict:
-        """The validated choices as plain data, to keep on the cart."""
+        """The validated choices as plain data, to keep on the cart.
+
+        A Palembang address known only by its district or postal code ("Plaju",
+        "Bukit Besar" with 30139) gets ", Palembang" added to its city, as the
+        courier needs it on the parcel and as the delivery zone is read from it.
+        """
+        city = (self.city.data or "").strip()
+        postal_code = (self.postal_code.data or "").strip()
+        if (
+            self.province.data == "Sumatera Selatan"
+            and city
+            and zone_for(self.province.data, city, postal_code) == "palembang"
+            and "palembang" not in city.casefold()
+        ):
+            city = f"{city}, Palembang"
         return {
             "name": self.name.data.strip(),
             "email": self.email.data,
@@ -112,7 +142,7 @@ class CheckoutForm(ShopForm):
             "delivery_method": self.delivery_method.data,
             "payment_method": self.payment_method.data,
             "province": self.province.data or "",
-            "city": (self.city.data or "").strip(),
+            "city": city,
             "address_line": (self.address_line.data or "").strip(),
-            "postal_code": (self.postal_code.data or "").strip(),
+            "postal_code": postal_code,
         }

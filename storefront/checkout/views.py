@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,7 +20,14 @@ from storefront.cart import services as carts
 from storefront.cart.identity import current_cart_token
 from storefront.cart.views import render_cart
 from storefront.checkout.forms import CheckoutForm
-from storefront.checkout.shipping import allowed_methods, kilogram_steps
+from storefront.checkout.shipping import (
+    KNOWN_PLACES,
+    PROVINCES,
+    chargeable_grams_of,
+    delivery_options,
+    kilogram_steps,
+    zone_for,
+)
 from storefront.extensions import limiter
 from storefront.i18n import current_language
 from storefront.impact.referral import current_referral
@@ -53,11 +70,63 @@ def details():
 
 
 def _details_page(form: CheckoutForm, priced: carts.PricedCart, status: int = 200):
-    """The details form, offering only the delivery methods the cart can travel by."""
-    methods = allowed_methods(has_perishable=priced.has_perishable, zone=None)
+    """The details form, offering only the delivery methods the cart can travel by,
+    each with its price and time for the address entered so far, and the order summary."""
+    options = _delivery_options(
+        priced,
+        delivery_method=form.delivery_method.data or "",
+        province=form.province.data or "",
+        city=form.city.data or "",
+        postal_code=form.postal_code.data or "",
+    )
     return render_template(
-        "checkout/details.html", form=form, priced=priced, delivery_methods=methods
+        "checkout/details.html",
+        form=form,
+        priced=priced,
+        options={option.method: option for option in options},
+        chosen=_chosen_option(options, form.delivery_method.data),
+        known_places=KNOWN_PLACES,
     ), status
+
+
+def _delivery_options(priced, *, delivery_method, province, city, postal_code):
+    """The delivery options for this cart, priced for the address's zone once it has one."""
+    zone = zone_for(province, city, postal_code) if province else None
+    return delivery_options(
+        has_perishable=priced.has_perishable, zone=zone, grams=chargeable_grams_of(priced.lines)
+    )
+
+
+def _chosen_option(options, method):
+    """The option the form has chosen, if it is one offered."""
+    return next((option for option in options if option.method == method), None)
+
+
+@checkout.get("/delivery-options")
+def delivery_prices():
+    """The delivery options priced for the address typed so far, for the details page's
+    script to show before the buyer sends the form (JSON, with the texts the page shows)."""
+    priced = carts.price_cart(current_cart_token(), language=current_language())
+    if priced.is_empty:
+        return jsonify(options={}), 404
+    args = request.args
+    options = _delivery_options(
+        priced,
+        delivery_method=args.get("delivery_method", ""),
+        province=args.get("province", "")[:60] if args.get("province", "") in PROVINCES else "",
+        city=args.get("city", "")[:100],
+        postal_code=args.get("postal_code", "")[:5],
+    )
+    describe = get_template_attribute("checkout/_delivery.html", "option_details")
+    chosen = _chosen_option(options, args.get("delivery_method"))
+    summary = get_template_attribute("checkout/_delivery.html", "summary_totals")
+    return jsonify(
+        options={
+            option.method: {"html": str(describe(option)), "available": option.available}
+            for option in options
+        },
+        totals=str(summary(priced, chosen)),
+    )
 
 
 @checkout.get("/review")

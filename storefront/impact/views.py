@@ -7,13 +7,14 @@ from sqlalchemy import func, select
 
 from storefront.catalog import services as catalog_services
 from storefront.extensions import db
+from storefront.i18n import localized_route
 from storefront.impact.models import Agreement, Partner, TrainingProgram
 from storefront.timeutil import shop_today
 
 impact = Blueprint("impact", __name__)
 
 
-@impact.get("/programs/<slug>")
+@localized_route(impact, "/programs/<slug>")
 def program(slug: str):
     """A programme's story, its products and the partners supporting it now."""
     program = db.session.execute(
@@ -31,7 +32,7 @@ def program(slug: str):
     )
 
 
-@impact.get("/partners")
+@localized_route(impact, "/partners")
 def partners():
     """Every partner organisation with the number of programmes it supports today."""
     today = shop_today()
@@ -52,7 +53,7 @@ def partners():
     return render_template("impact/partners.html", rows=rows)
 
 
-@impact.get("/partners/<slug>")
+@localized_route(impact, "/partners/<slug>")
 def partner(slug: str):
     """A partner's page: who they are and the programmes their agreements cover."""
     partner = db.session.execute(

@@ -126,8 +126,8 @@ def test_search_is_case_and_accent_insensitive_in_both_languages(client, shop):
     ]
     assert card_names(client.get("/products?q=creme")) == ["Kue Maksuba Crème"]
     assert card_names(client.get("/products?q=pandan cake")) == ["Bolu Kojo Pandan"]
-    assert card_names(client.get("/products?q=shawl&lang=en")) == ["Tabur Songket Shawl"]
-    assert card_names(client.get("/products?q=lemb&lang=id")) == ["Bolu Kojo Pandan"]  # prefix
+    assert card_names(client.get("/en/products?q=shawl")) == ["Tabur Songket Shawl"]
+    assert card_names(client.get("/products?q=lemb")) == ["Bolu Kojo Pandan"]  # prefix
     assert "Tidak ada produk" in text_of(client.get("/products?q=zzzqqq"))
 
 
@@ -165,19 +165,19 @@ def test_sort_orders(client, shop):
         "Kue Maksuba Crème",
         "Selendang Songket Tabur",
     ]
-    assert card_names(client.get("/products?sort=name&lang=en")) == [
+    assert card_names(client.get("/en/products?sort=name")) == [
         "Lepus Songket Cloth",
         "Maksuba Layer Cake",
         "Pandan Kojo Cake",
         "Tabur Songket Shawl",
     ]
-    assert card_names(client.get("/products?lang=id"))[0] == "Kue Maksuba Crème"  # newest first
+    assert card_names(client.get("/products"))[0] == "Kue Maksuba Crème"  # newest first
 
 
 def follow_pages(client, url: str) -> list[list[str]]:
     pages = []
     while url:
-        response = client.get(url)
+        response = client.get(url, follow_redirects=True)  # ?sort=newest: the default, dropped
         assert response.status_code == 200
         pages.append(card_names(response))
         match = re.search(r'<a rel="next" href="([^"]+)"', response.get_data(as_text=True))
@@ -195,7 +195,7 @@ def test_pagination_walks_every_product_once_in_every_sort(app, client, sort):
     names = [n for p in pages for n in p]
     assert len(set(names)) == 60
     # and back again with the previous links
-    response = client.get(f"/products?sort={sort}")
+    response = client.get(f"/products?sort={sort}", follow_redirects=True)
     nxt = unescape(re.search(r'rel="next" href="([^"]+)"', response.get_data(as_text=True))[1])
     second = client.get(nxt)
     prev = unescape(re.search(r'rel="prev" href="([^"]+)"', second.get_data(as_text=True))[1])
@@ -249,7 +249,7 @@ def test_unknown_slug_gets_a_friendly_404_in_the_current_language(client, shop, 
     response = client.get(url)
     assert response.status_code == 404
     assert "Halaman itu tidak kami temukan" in text_of(response)
-    english = client.get(url + "?lang=en")
+    english = client.get("/en" + url)
     assert english.status_code == 404
     assert "We could not find that page" in text_of(english)
 
@@ -261,19 +261,64 @@ def test_inactive_products_are_not_shown(client, shop):
     assert "Bolu Kojo Pandan" not in card_names(client.get("/products"))
 
 
-def test_language_from_param_is_remembered_in_a_cookie(client, shop):
-    response = client.get("/products?lang=en")
-    assert "All products" in text_of(response)
+def test_english_pages_live_under_en_each_its_own_canonical_with_hreflang_pairs(client, shop):
+    english = client.get("/en/products/songket-lepus")
+    page = text_of(english)
+    assert english.status_code == 200 and '<html lang="en">' in page
+    assert "Lepus Songket Cloth" in page and "Rp2,500,000" in page
+    site = "http://127.0.0.1:5000"
+    assert f'<link rel="canonical" href="{site}/en/products/songket-lepus">' in page
+    assert f'hreflang="id" href="{site}/products/songket-lepus"' in page
+    assert f'hreflang="en" href="{site}/en/products/songket-lepus"' in page
+    assert f'hreflang="x-default" href="{site}/products/songket-lepus"' in page
+    indonesian = text_of(client.get("/products/songket-lepus"))
+    assert f'<link rel="canonical" href="{site}/products/songket-lepus">' in indonesian
+    assert f'hreflang="en" href="{site}/en/products/songket-lepus"' in indonesian
+    # Links on an English page lead to English pages; the switch names both languages.
+    assert 'href="/en/products?category=songket"' in page
+    assert 'href="/en/programs/tenun-songket"' in page
+    assert '<a href="/products/songket-lepus" hreflang="id" lang="id">Bahasa Indonesia</a>' in page
+    assert '<a href="/en/products/songket-lepus" hreflang="en" lang="en">English</a>' in indonesian
+    for url in ("/en/", "/en/products", "/en/about", "/en/partners", "/en/programs/tenun-songket"):
+        response = client.get(url)
+        assert response.status_code == 200 and '<html lang="en">' in text_of(response), url
+
+
+def test_lang_links_redirect_to_the_page_in_that_language_and_are_remembered(client, shop):
+    response = client.get("/products?category=songket&lang=en")
+    assert response.status_code == 301
+    assert response.location == "/en/products?category=songket"
     assert "lang=en" in response.headers["Set-Cookie"]
-    assert "Rp2,500,000" in text_of(response)
-    assert "All products" in text_of(client.get("/products"))  # the cookie keeps English
-    assert "Semua produk" in text_of(client.get("/products?lang=id"))
+    back = client.get("/en/products/songket-lepus?lang=id&variant=1")
+    assert back.status_code == 301 and back.location == "/products/songket-lepus?variant=1"
+    # The URL decides on public pages: an English cookie does not turn "/products" English.
+    client.set_cookie("lang", "en")
+    assert "Your cart" in text_of(client.get("/cart"))  # a page with one URL follows the cookie
+    assert "Semua produk" in text_of(client.get("/products"))
 
 
-def test_accept_language_is_the_first_guess(client, shop):
-    page = text_of(client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}))
-    assert '<html lang="en">' in page
-    assert '<html lang="id">' in text_of(client.get("/", headers={"Accept-Language": "fr"}))
+def test_reading_a_public_page_in_a_language_remembers_it_for_cart_and_checkout(client, shop):
+    first = client.get("/en/products")
+    assert "lang=en" in first.headers["Set-Cookie"]
+    assert "Set-Cookie" not in client.get("/en/products").headers  # remembered once
+    assert "Your cart" in text_of(client.get("/cart"))
+    indonesian = client.get("/products")
+    assert "lang=id" in indonesian.headers["Set-Cookie"]
+    assert "Keranjang Anda" in text_of(client.get("/cart"))
+    # Most visitors read the default language and never get a cookie at all.
+    assert "Set-Cookie" not in client.application.test_client().get("/products").headers
+
+
+def test_accept_language_chooses_only_for_pages_with_one_url(app, client, shop):
+    english_browser = {"Accept-Language": "en-GB,en;q=0.9"}
+    assert '<html lang="en">' in text_of(client.get("/cart", headers=english_browser))
+    other = app.test_client()
+    assert '<html lang="id">' in text_of(other.get("/", headers=english_browser))
+    assert '<html lang="id">' in text_of(other.get("/cart", headers=english_browser))  # read so
+    french = {"Accept-Language": "fr"}
+    assert '<html lang="id">' in text_of(app.test_client().get("/cart", headers=french))
+    unknown = client.get("/en/no-such-page")
+    assert unknown.status_code == 404 and "We could not find that page" in text_of(unknown)
 
 
 def test_programme_and_partner_pages(client, shop):
@@ -293,6 +338,10 @@ def test_about_sitemap_and_robots(client, shop):
     assert sitemap.content_type.startswith("application/xml")
     body = sitemap.get_data(as_text=True)
     assert "<loc>http://127.0.0.1:5000/products/songket-lepus</loc>" in body
+    assert "<loc>http://127.0.0.1:5000/en/products/songket-lepus</loc>" in body
+    assert (
+        body.count('hreflang="x-default" href="http://127.0.0.1:5000/products/songket-lepus"') == 2
+    )
     assert "/programs/tata-boga" in body and "/partners/dekranasda-sumsel" in body
     robots = client.get("/robots.txt").get_data(as_text=True)
     assert "Sitemap: " in robots and "Disallow: /checkout" in robots
@@ -320,8 +369,8 @@ def test_about_sitemap_and_robots(client, shop):
     ],
 )
 def test_nonsense_query_parameters_never_give_a_500(client, shop, query):
-    response = client.get("/products?" + query)
-    assert response.status_code == 200
+    response = client.get("/products?" + query, follow_redirects=True)  # empty fields dropped
+    assert response.status_code in ((200, 400) if "%00" in query else (200,))  # NUL: refused
 
 
 def test_ignored_parameters_are_explained(client, shop):
@@ -395,9 +444,9 @@ def test_shared_header_and_filters_follow_the_visitor_though_kept_per_worker(app
     page = text_of(visitor.get("/products?category=songket"))
     assert '<span class="count" aria-label="2 barang">2</span>' in page
 
-    english = text_of(visitor.get("/products?category=roti-kue&lang=en"))
+    english = text_of(visitor.get("/en/products?category=roti-kue"))
     assert "Log in" in english and "Filter and sort" in english
-    assert 'href="/products?category=roti-kue" aria-current="page">Bread & Cakes<' in english
+    assert 'href="/en/products?category=roti-kue" aria-current="page">Bread & Cakes<' in english
     assert '<option value="roti-kue" selected>Bread & Cakes</option>' in english
 
     shop["lepus"].category.name_id = "Kain Songket"
@@ -423,12 +472,12 @@ def test_fragments_render_once_per_key_and_always_while_templates_reload(app, mo
     render = fragments._render
     monkeypatch.setattr(fragments, "_render", lambda *args: calls.append(args) or render(*args))
     fragments._kept.cache_clear()
-    with app.test_request_context("/?lang=en"):
+    with app.test_request_context("/en/"):
         app.preprocess_request()
         first = fragments.fragment("partials/chrome.html", "footer")
         assert fragments.fragment("partials/chrome.html", "footer") == first
         assert len(calls) == 1 and "All products" in first
-    with app.test_request_context("/?lang=id"):
+    with app.test_request_context("/"):
         app.preprocess_request()
         assert "Semua produk" in fragments.fragment("partials/chrome.html", "footer")
         assert len(calls) == 2
@@ -462,7 +511,7 @@ def test_kept_product_page_body_follows_stock_variant_choice_and_the_day(app, sh
     cheap.on_hand = 0
     db.session.commit()
     page = text_of(visitor.get("/products/songket-lepus"))
-    assert re.search(rf'id="v{cheap.id}"[^>]*\sdisabled>', page)
+    assert re.search(rf'id="v{cheap.id}"[^>]*\sdisabled[\s>]', page)
     assert 'id="price">Rp3.750.000' in page  # the first variant in stock is now chosen
 
 

@@ -122,17 +122,41 @@ def test_quantity_can_be_changed_and_removed(client, goods):
         ("-4", "minimal 1"),
         ("abc", "bilangan bulat"),
         ("100000000000", "Paling banyak 20"),
-        ("6", "Hanya tersedia 5"),
+        ("6", "Selendang Songket hanya tersedia 5."),
         ("1.5", "bilangan bulat"),
     ],
 )
-def test_bad_quantities_are_refused_with_a_message_and_change_nothing(
+def test_bad_quantities_keep_the_buyer_on_the_product_page_with_a_message(
     client, goods, quantity, message
 ):
+    variant = goods["selendang"].variants[0]
     response = add(client, goods["selendang"], quantity)
-    assert response.status_code == 400
-    assert message in page(response)
+    assert response.status_code == 303
+    assert response.location == f"/products/selendang?variant={variant.id}"
+    product_page = page(client.get(response.location))
+    assert message in product_page
+    assert re.search(r'<div class="flashes"[^>]*aria-live="polite"', product_page)
     assert db.session.scalar(select(func.count()).select_from(CartLine)) == 0
+
+
+def test_adding_more_than_the_stock_counts_what_is_already_in_the_cart(client, goods):
+    add(client, goods["selendang"], 3)
+    response = add(client, goods["selendang"], 3)
+    assert response.location.startswith("/products/selendang")
+    message = "Selendang Songket hanya tersedia 5. 3 sudah ada di keranjang Anda."
+    assert message in page(client.get(response.location))
+    client.set_cookie("lang", "en")
+    english = add(client, goods["selendang"], 3)
+    assert english.location.startswith("/en/products/selendang")
+    text = page(client.get(english.location))
+    assert "Only 5 of Songket Shawl are available. 3 are already in your cart." in text
+
+
+def test_a_sold_out_product_is_named_on_its_page(client, goods):
+    goods["selendang"].variants[0].on_hand = 0
+    db.session.commit()
+    response = add(client, goods["selendang"], 1)
+    assert "Maaf, Selendang Songket sudah habis." in page(client.get(response.location))
 
 
 @pytest.mark.parametrize("variant_id", ["999999", "abc", "", "-1", "1 OR 1=1"])

@@ -1,0 +1,1 @@
+"""The shop's information pages: delivery, returns, privacy, terms, contact."""
