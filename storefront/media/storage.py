@@ -186,11 +186,10 @@ def store_image(
         store = LocalMediaStore(store)
     if isinstance(source, bytes):
         try:
-            limit = max_image_pixels()
-            Image.MAX_IMAGE_PIXELS = limit
-            image = Image.open(io.BytesIO(source))
-            # Pillow only warns up to twice its limit; refuse before decoding a single pixel.
-            if image.width * image.height > limit:
+            image = Image.open(io.BytesIO(source))  # reads the header only
+            # Checked here rather than through Pillow's process-wide MAX_IMAGE_PIXELS,
+            # which only warns up to twice its value: refused before a pixel is decoded.
+            if image.width * image.height > max_image_pixels():
                 raise InvalidImage("too many pixels")
             image.load()
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
