@@ -26,6 +26,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "impact.program",
         "impact.partners",
         "impact.partner",
+        "pages.page",
     }
 )
 # Pages with a buyer's cart, contact details, order or account: never kept anywhere.

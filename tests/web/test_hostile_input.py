@@ -21,7 +21,16 @@ from payment_support import text_of
 
 from storefront.extensions import db
 
-PUBLIC_BLUEPRINTS = {"catalog", "impact", "media", "cart", "checkout", "orders", "payments"}
+PUBLIC_BLUEPRINTS = {
+    "catalog",
+    "impact",
+    "pages",
+    "media",
+    "cart",
+    "checkout",
+    "orders",
+    "payments",
+}
 PUBLIC_BLUEPRINTS |= {"accounts"}
 
 HOSTILE = (
@@ -150,6 +159,8 @@ def sane_values(rule, shop, buyer) -> dict:
     }
     if rule.endpoint.startswith("impact.partner"):
         values["slug"] = "dekranasda-sumsel"
+    if rule.endpoint.startswith("pages."):
+        values["slug"] = "shipping"
     return values
 
 
