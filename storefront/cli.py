@@ -12,6 +12,8 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(release_expired)
+    for command in (audit_verify, reconcile_payments, create_user, set_role):
+        app.cli.add_command(command)
     register_outbox(app)
 
 
@@ -31,3 +33,74 @@ def release_expired() -> None:
 
     count = release_expired_reservations()
     click.echo(f"released {count} expired order(s)")
+
+
+@click.command("audit-verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain; exits 1 and names each break."""
+    from storefront.audit.services import verify_chain
+
+    problems = list(verify_chain())
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo("audit log intact")
+
+
+@click.command("reconcile-payments")
+def reconcile_payments() -> None:
+    """Ask Stripe about every unpaid card order with an intent and apply what it says."""
+    from storefront.payments.gateway import gateway_from_config
+    from storefront.payments.reconcile import reconcile_card_payments
+
+    report = reconcile_card_payments(gateway_from_config(current_app.config))
+    click.echo(report.summary())
+    if report.errors:
+        raise SystemExit(1)
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return click.get_text_stream("stdin").readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--role", required=True, help="admin, operations, production, finance, auditor, ...")
+@click.option("--partner", "partner_slug", default=None, help="the partner's slug (partner role)")
+@click.option("--name", default="")
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+def create_user(email, role, partner_slug, name, password_stdin) -> None:
+    """Create an account; the password is asked for at a prompt (or read from stdin)."""
+    from storefront.accounts import services
+    from storefront.accounts.permissions import Actor
+
+    try:
+        user = services.create_user(
+            Actor.system("cli"),
+            email=email,
+            password=_read_password(password_stdin),
+            role=role,
+            name=name,
+            partner_slug=partner_slug,
+        )
+    except services.DomainError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"created {user.email} ({user.role})")
+
+
+@click.command("set-role")
+@click.option("--email", required=True)
+@click.option("--role", required=True)
+def set_role(email, role) -> None:
+    """Change an account's role; its sessions end at once."""
+    from storefront.accounts import services
+    from storefront.accounts.permissions import Actor
+
+    try:
+        user = services.set_role(Actor.system("cli"), email=email, role=role)
+    except services.DomainError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{user.email} is now {user.role}")

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from storefront.domain import DomainError
+
 
 def register(app: Flask) -> None:
     """Render HTTP errors with the shop's layout."""
@@ -24,6 +26,14 @@ def register(app: Flask) -> None:
         # Flask-WTF's reasons are msgids in the shop's catalogue ("The CSRF token has expired.").
         message = _(error.description)
         return render_template("errors/error.html", error=error, error_message=message), 400
+
+    @app.errorhandler(DomainError)
+    def refused(error: DomainError):
+        # A rule of the shop said no: the message is written for the person who asked.
+        return (
+            render_template("errors/error.html", error=error, error_message=error.message),
+            error.status_code,
+        )
 
     @app.errorhandler(500)
     def server_error(error):

@@ -19,6 +19,7 @@ from storefront.i18n import current_language, is_localized, localized
 from storefront.media.storage import RENDITION_WIDTHS
 from storefront.money import format_rupiah
 from storefront.outbox.services import absolute
+from storefront.qr import qr_svg
 from storefront.timeutil import in_shop_time, shop_today
 
 
@@ -257,32 +258,84 @@ def delivery_label(method: str) -> str:
 
 
 STATUS_LABELS = {
-    "pending_payment": _l("Waiting for payment"),
-    "awaiting_transfer": _l("Waiting for your bank transfer"),
-    "awaiting_pickup_payment": _l("Reserved: pay in cash at pickup"),
+    "awaiting_payment": _l("Waiting for payment"),
     "paid": _l("Paid"),
     "in_production": _l("Being made"),
     "packed": _l("Packed"),
     "shipped": _l("Shipped"),
+    "out_for_delivery": _l("Out for delivery"),
     "ready_for_pickup": _l("Ready for pickup"),
+    "delivered": _l("Delivered"),
+    "collected": _l("Collected"),
     "completed": _l("Completed"),
     "cancelled": _l("Cancelled"),
     "expired": _l("Expired: not paid in time"),
-    "refunded": _l("Refunded"),
+}
+AWAITING_LABELS = {
+    "stripe": _l("Waiting for payment"),
+    "bank_transfer": _l("Waiting for your bank transfer"),
+    "cash_on_pickup": _l("Reserved: pay in cash at pickup"),
+}
+PAYMENT_STATE_LABELS = {
+    "unpaid": _l("Not paid yet"),
+    "paid": _l("Paid"),
+    "amount_mismatch": _l("Amount received does not match"),
+    "paid_after_expiry": _l("Paid after the order closed"),
+}
+REFUND_STATE_LABELS = {
+    "none": "",
+    "pending": _l("Refund being prepared"),
     "partially_refunded": _l("Partly refunded"),
+    "refunded": _l("Refunded"),
 }
 
 
 def status_label(status: str) -> str:
-    """The buyer-facing name of an order status."""
+    """The buyer-facing name of a lifecycle status."""
     return str(STATUS_LABELS.get(status, status))
 
 
-def payment_problem_text(problem: str | None) -> str:
-    """An order's stored payment problem, in the buyer's language where we know it."""
-    from storefront.payments.methods import decline_reason
+def payment_state_label(state: str) -> str:
+    """The name of a payment state."""
+    return str(PAYMENT_STATE_LABELS.get(state, state))
 
-    return decline_reason(problem)
+
+def order_headline(order) -> str:
+    """One line saying where an order stands, for the buyer: its step, and what the
+    money says when that matters more (waiting, a mismatch, a refund)."""
+    refund = str(REFUND_STATE_LABELS.get(order.refund_state, ""))
+    if order.refund_state == "refunded":
+        return refund
+    if order.payment_state in ("amount_mismatch", "paid_after_expiry"):
+        return payment_state_label(order.payment_state)
+    if order.status == "awaiting_payment":
+        label = str(AWAITING_LABELS.get(order.payment_method, STATUS_LABELS["awaiting_payment"]))
+    else:
+        label = status_label(order.status)
+    return f"{label} · {refund}" if refund else label
+
+
+def card_failure_text(order) -> str:
+    """Why the order's last card attempt failed, in the buyer's language, or ''."""
+    from storefront.payments.methods import decline_reason
+    from storefront.payments.services import last_card_failure
+
+    return decline_reason(last_card_failure(order))
+
+
+def tracking_link(order) -> str | None:
+    """The courier's tracking page for the order, if any."""
+    from storefront.orders.lifecycle import tracking_link as link
+
+    return link(order)
+
+
+def courier_name(code: str | None) -> str:
+    """A courier's name from its code."""
+    from storefront.orders.lifecycle import COURIERS
+
+    found = COURIERS.get(code or "")
+    return found.name if found else (code or "")
 
 
 def register_labels(app: Flask) -> None:
@@ -296,7 +349,12 @@ def register_labels(app: Flask) -> None:
         mini_cart_count,
         delivery_label,
         status_label,
-        payment_problem_text,
+        payment_state_label,
+        order_headline,
+        card_failure_text,
+        tracking_link,
+        courier_name,
+        qr_svg,
     ):
         app.add_template_global(helper)
     app.context_processor(shop_reference)

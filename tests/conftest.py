@@ -69,9 +69,12 @@ def postgres_schema(tmp_path_factory) -> str:
 def _truncate_all(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
-        # shipping_rate holds the starting prices the migration inserts: keep them.
-        tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name != "shipping_rate"]
+        # shipping_rate holds the starting prices the migration inserts: keep them;
+        # the audit chain's head row goes back to the start of an empty chain.
+        kept = {"shipping_rate", "audit_head"}
+        tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in kept]
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        conn.execute(text(f"UPDATE audit_head SET last_id = 0, last_hash = '{'0' * 64}'"))
     engine.dispose()
 
 

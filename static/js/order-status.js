@@ -8,7 +8,7 @@
     fetch(section.dataset.statusUrl, { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (state) {
-        if (state.paid || state.status !== "pending_payment" || state.problem) {
+        if (state.paid || state.payment_state !== "unpaid" || state.status !== "awaiting_payment" || state.problem) {
           window.location.reload();
         } else if (Date.now() < deadline) {
           setTimeout(poll, 1500);

@@ -16,7 +16,10 @@ from storefront.timeutil import utcnow
 
 class Role(enum.StrEnum):
     BUYER = "buyer"
-    STAFF = "staff"
+    OPERATIONS = "operations"
+    PRODUCTION = "production"
+    FINANCE = "finance"
+    AUDITOR = "auditor"
     ADMIN = "admin"
     PARTNER = "partner"
 
@@ -54,3 +57,16 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         """Whether ``password`` matches the stored hash."""
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+
+class UserSession(db.Model):
+    """One signed-in browser: the session cookie names it, so signing out (or a role
+    change, or deactivation) ends it on the server, whatever copies of the cookie exist."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    authenticated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -16,9 +16,12 @@ from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from storefront.accounts.models import Role, User
+from storefront.accounts.permissions import Actor
 from storefront.cart.models import Cart
+from storefront.domain import DomainError
 from storefront.extensions import db
-from storefront.orders.models import Order, OrderEvent
+from storefront.orders.lifecycle import record_step
+from storefront.orders.models import Order
 from storefront.outbox.models import OutboxMessage
 from storefront.outbox.services import absolute, queue_email
 from storefront.timeutil import utcnow
@@ -31,7 +34,7 @@ ERASURE_NOTE = "personal data erased at the buyer's request"
 _dummy_hash: str | None = None
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """Something the buyer can fix; ``str(error)`` is a message for them."""
 
     field: str | None = None
@@ -223,6 +226,7 @@ def erase_account(user: User) -> None:
     the checkout form. Reports, attribution and refunds keep adding up.
     """
     user = db.session.get(User, user.id, with_for_update=True, populate_existing=True)
+    actor = Actor.for_user(user)
     now = utcnow()
     old_email = user.email
     orders = (
@@ -246,15 +250,16 @@ def erase_account(user: User) -> None:
         order.address_line = ""
         order.city = ""
         order.postal_code = ""
+        order.tracking_number = None
         order.personal_data_erased_at = now
-        db.session.add(
-            OrderEvent(
-                order_id=order.id,
-                from_status=order.status,
-                to_status=order.status,
-                note=ERASURE_NOTE,
-                actor="buyer",
-            )
+        record_step(
+            order,
+            actor,
+            action="order.personal_data_erased",
+            from_status=order.status,
+            to_status=order.status,
+            note=ERASURE_NOTE,
+            now=now,
         )
 
     # Only the account's own address and its own orders: an order's e-mail may
@@ -379,3 +384,72 @@ def _order_export(order: Order) -> dict:
         ],
         "personal_data_erased_at": _iso(order.personal_data_erased_at),
     }
+
+
+def create_user(
+    actor: Actor,
+    *,
+    email: str,
+    password: str,
+    role: str,
+    name: str = "",
+    partner_slug: str | None = None,
+) -> User:
+    """Create a staff, partner or buyer account with the buyers' password rules; audited.
+
+    A partner user must name its partner; no other role may. One transaction.
+    """
+    from storefront.audit.services import record
+    from storefront.impact.models import Partner
+
+    if role not in set(Role):
+        raise AccountError(_("Unknown role: %(role)s.", role=role))
+    email = normalise_email(email)
+    check_password_strength(password, email=email)
+    partner_id = None
+    if role == Role.PARTNER:
+        partner_id = db.session.execute(
+            select(Partner.id).where(Partner.slug == (partner_slug or ""))
+        ).scalar_one_or_none()
+        if partner_id is None:
+            raise AccountError(_("A partner user needs an existing partner (--partner SLUG)."))
+    elif partner_slug:
+        raise AccountError(_("Only a partner user belongs to a partner."))
+    if _user_by_email(email) is not None:
+        raise EmailTaken(_("An account with this e-mail address already exists."))
+    user = User(email=email, name=name.strip()[:120], role=role, partner_id=partner_id)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    record(actor, "user.created", user, {"role": role, "partner_id": partner_id})
+    db.session.commit()
+    return user
+
+
+def set_role(actor: Actor, *, email: str, role: str) -> User:
+    """Change an account's role; every session of it ends at once. Audited, one transaction."""
+    from storefront.audit.services import record
+
+    if role not in set(Role):
+        raise AccountError(_("Unknown role: %(role)s.", role=role))
+    user = _user_by_email(normalise_email(email))
+    if user is None:
+        raise AccountError(_("No account has that e-mail address."))
+    if role == Role.PARTNER and user.partner_id is None:
+        raise AccountError(_("A partner user needs a partner; create it with --partner."))
+    before = user.role
+    user.role = role
+    if role != Role.PARTNER:
+        user.partner_id = None
+    user.session_version += 1
+    end_sessions(user.id)
+    record(actor, "user.role_changed", user, {"role": [before, role]})
+    db.session.commit()
+    return user
+
+
+def end_sessions(user_id: int) -> None:
+    """Forget every signed-in browser of a user (in the caller's transaction)."""
+    from storefront.accounts.models import UserSession
+
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))

@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from storefront.accounts.permissions import current_actor
 from storefront.cart import services as carts
 from storefront.cart.identity import current_cart_token
 from storefront.cart.views import render_cart
@@ -174,6 +175,7 @@ def place():
         return redirect(url_for("checkout.details"), code=303)
     try:
         order = orders.place_order(
+            current_actor(),
             cart_token=token,
             cart_revision=revision,
             details=_details(cart.checkout),
@@ -193,6 +195,6 @@ def place():
 
 def _after_placing(order):
     """Card orders go on to payment; the others to their order page with instructions."""
-    if order.payment_method == PaymentMethod.CARD and order.status == "pending_payment":
+    if order.payment_method == PaymentMethod.CARD and order.payment_state == "unpaid":
         return redirect(url_for("payments.pay", token=order.access_token), code=303)
     return redirect(url_for("orders.status", token=order.access_token), code=303)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, true
 
 from storefront.domain import allocate
 from storefront.extensions import db
@@ -66,8 +66,11 @@ def credit_sale_to_programmes(order: Order, *, day: date) -> int:
     return sum(r["amount"] for r in rows)
 
 
-def debit_refund(order: Order, *, refund_id: int, goods_amount: int, day: date) -> int:
-    """Write negative entries for ``goods_amount`` refunded, in the sale's proportions.
+def debit_refund(
+    order: Order, *, refund_id: int, goods_amount: int, day: date, line_id: int | None = None
+) -> int:
+    """Write negative entries for ``goods_amount`` refunded, in the sale's proportions
+    (of one order line when ``line_id`` is given, of the whole order otherwise).
 
     The amount is spread over the order's net entries (sale minus earlier
     refunds) by largest remainder, so no entry goes below zero and the
@@ -84,7 +87,10 @@ def debit_refund(order: Order, *, refund_id: int, goods_amount: int, day: date) 
             AttributionEntry.share,
             func.sum(AttributionEntry.amount).label("net"),
         )
-        .where(AttributionEntry.order_id == order.id)
+        .where(
+            AttributionEntry.order_id == order.id,
+            AttributionEntry.order_line_id == line_id if line_id is not None else true(),
+        )
         .group_by(
             AttributionEntry.order_line_id,
             AttributionEntry.program_id,

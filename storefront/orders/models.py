@@ -13,19 +13,42 @@ from storefront.timeutil import utcnow
 
 
 class OrderStatus(enum.StrEnum):
-    PENDING_PAYMENT = "pending_payment"
-    AWAITING_TRANSFER = "awaiting_transfer"
-    AWAITING_PICKUP_PAYMENT = "awaiting_pickup_payment"
+    """Where the order is in its life; payment and refunds are facets of their own."""
+
+    AWAITING_PAYMENT = "awaiting_payment"
     PAID = "paid"
     IN_PRODUCTION = "in_production"
     PACKED = "packed"
     SHIPPED = "shipped"
+    OUT_FOR_DELIVERY = "out_for_delivery"
     READY_FOR_PICKUP = "ready_for_pickup"
+    DELIVERED = "delivered"
+    COLLECTED = "collected"
     COMPLETED = "completed"
     CANCELLED = "cancelled"
     EXPIRED = "expired"
-    REFUNDED = "refunded"
-    PARTIALLY_REFUNDED = "partially_refunded"
+
+
+class PaymentState(enum.StrEnum):
+    """What the money received says about the order."""
+
+    UNPAID = "unpaid"
+    PAID = "paid"
+    AMOUNT_MISMATCH = "amount_mismatch"
+    PAID_AFTER_EXPIRY = "paid_after_expiry"
+
+
+class RefundState(enum.StrEnum):
+    """Derived from the order's refunds, never stored."""
+
+    NONE = "none"
+    PENDING = "pending"
+    PARTIAL = "partially_refunded"
+    FULL = "refunded"
+
+
+def _values_in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 class DeliveryMethod(enum.StrEnum):
@@ -49,7 +72,10 @@ class Order(db.Model):
             "subtotal >= 0 AND shipping_fee >= 0 AND total = subtotal + shipping_fee",
             name="totals_add_up",
         ),
+        CheckConstraint(_values_in("status", OrderStatus), name="status_known"),
+        CheckConstraint(_values_in("payment_state", PaymentState), name="payment_state_known"),
         Index("ix_shop_order_status_expires", "status", "expires_at"),
+        Index("ix_shop_order_created", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,7 +83,8 @@ class Order(db.Model):
     access_token: Mapped[str] = mapped_column(String(64), unique=True)
     idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
-    status: Mapped[str] = mapped_column(String(30), default=OrderStatus.PENDING_PAYMENT.value)
+    status: Mapped[str] = mapped_column(String(30), default=OrderStatus.AWAITING_PAYMENT.value)
+    payment_state: Mapped[str] = mapped_column(String(20), default=PaymentState.UNPAID.value)
     language: Mapped[str] = mapped_column(String(2), default="id")
 
     contact_name: Mapped[str] = mapped_column(String(120))
@@ -74,11 +101,11 @@ class Order(db.Model):
     subtotal: Mapped[int]
     shipping_fee: Mapped[int]
     total: Mapped[int]
-    refunded_total: Mapped[int] = mapped_column(default=0)
     payment_method: Mapped[str] = mapped_column(String(20))
     referral_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
-    needs_refund: Mapped[bool] = mapped_column(default=False)
-    payment_problem: Mapped[str | None] = mapped_column(String(300))
+    invoice_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    pickup_code: Mapped[str | None] = mapped_column(String(12))
+    courier: Mapped[str | None] = mapped_column(String(20))
     tracking_number: Mapped[str | None] = mapped_column(String(60))
 
     expires_at: Mapped[datetime | None]
@@ -91,6 +118,40 @@ class Order(db.Model):
     history: Mapped[list[OrderEvent]] = relationship(
         back_populates="order", order_by="OrderEvent.id"
     )
+    receipts: Mapped[list[PaymentReceipt]] = relationship(  # noqa: F821
+        order_by="PaymentReceipt.id", viewonly=True
+    )
+    refunds: Mapped[list[Refund]] = relationship(order_by="Refund.id", viewonly=True)  # noqa: F821
+
+    @property
+    def is_paid(self) -> bool:
+        """Whether the order's money has arrived in full."""
+        return self.payment_state == PaymentState.PAID
+
+    @property
+    def received_total(self) -> int:
+        """Rupiah actually received for this order, over every receipt."""
+        return sum(receipt.amount for receipt in self.receipts)
+
+    @property
+    def refunded_total(self) -> int:
+        """Rupiah given back or on its way back (refunds sent or settled)."""
+        return sum(r.amount for r in self.refunds if r.status in ("sent", "settled"))
+
+    @property
+    def refund_state(self) -> str:
+        """None, pending (asked for, not yet sent), partly or fully refunded."""
+        if any(r.status in ("requested", "approved") for r in self.refunds):
+            return RefundState.PENDING
+        refunded = self.refunded_total
+        if refunded == 0:
+            return RefundState.NONE
+        return RefundState.FULL if refunded >= self.received_total else RefundState.PARTIAL
+
+    @property
+    def needs_production(self) -> bool:
+        """Whether a line is made to order, so the order must pass through production."""
+        return any(line.kind == "made_to_order" for line in self.lines)
 
 
 class OrderLine(db.Model):
@@ -124,7 +185,7 @@ class OrderLine(db.Model):
 
 
 class OrderEvent(db.Model):
-    """One step in an order's history: a status change or a note."""
+    """One step in an order's history: a status change or a note, with who made it."""
 
     __tablename__ = "order_event"
 
@@ -133,10 +194,21 @@ class OrderEvent(db.Model):
     from_status: Mapped[str | None] = mapped_column(String(30))
     to_status: Mapped[str] = mapped_column(String(30))
     note: Mapped[str] = mapped_column(Text, default="")
-    actor: Mapped[str] = mapped_column(String(60), default="system")
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    actor_label: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="history")
+
+
+class InvoiceCounter(db.Model):
+    """The last invoice number given in a year: numbers run without gaps, per year."""
+
+    __tablename__ = "invoice_counter"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
 
 
 class ShippingRate(db.Model):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
 
+from storefront.accounts.permissions import current_actor
 from storefront.orders import services
+from storefront.templating import card_failure_text
 
 orders = Blueprint("orders", __name__, url_prefix="/orders")
 
@@ -29,8 +32,20 @@ def status_json(token: str):
     order = _order_or_404(token)
     response = jsonify(
         status=order.status,
-        paid=order.status in services.PAID_STATUSES,
-        problem=order.payment_problem,
+        payment_state=order.payment_state,
+        paid=order.is_paid,
+        problem=card_failure_text(order) or None,
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@orders.post("/<token>/cancel")
+def cancel(token: str):
+    """The buyer cancels an unpaid order from its page; its items go back on sale."""
+    order = _order_or_404(token)
+    services.cancel_unpaid_order(
+        current_actor(), order_id=order.id, reason="cancelled by the buyer"
+    )
+    flash(_("Your order is cancelled. Nothing was charged."), "success")
+    return redirect(url_for("orders.status", token=token), code=303)

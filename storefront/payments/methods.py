@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from storefront.orders.models import DeliveryMethod, OrderStatus, PaymentMethod
+from storefront.orders.models import DeliveryMethod, PaymentMethod
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,6 @@ class PaymentOption:
     code: str
     label: object
     description: object
-    initial_status: str
     expiry_config_key: str
     pickup_only: bool = False
 
@@ -42,28 +41,23 @@ PAYMENT_OPTIONS: dict[str, PaymentOption] = {
             code=PaymentMethod.CARD.value,
             label=_l("Card or wallet (Stripe)"),
             description=_l("Pay now; card details go straight to Stripe, never to us."),
-            initial_status=OrderStatus.PENDING_PAYMENT.value,
             expiry_config_key="ORDER_EXPIRY_MINUTES",
         ),
         PaymentOption(
             code=PaymentMethod.BANK_TRANSFER.value,
             label=_l("Bank transfer"),
             description=_l("Transfer to our account with the order reference; we confirm receipt."),
-            initial_status=OrderStatus.AWAITING_TRANSFER.value,
             expiry_config_key="BANK_TRANSFER_EXPIRY_MINUTES",
         ),
         PaymentOption(
             code=PaymentMethod.CASH_ON_PICKUP.value,
             label=_l("Cash at pickup"),
             description=_l("Pay in cash when you collect your order at the shop."),
-            initial_status=OrderStatus.AWAITING_PICKUP_PAYMENT.value,
             expiry_config_key="PICKUP_PAYMENT_EXPIRY_MINUTES",
             pickup_only=True,
         ),
     )
 }
-
-PAYABLE_STATUSES = tuple(option.initial_status for option in PAYMENT_OPTIONS.values())
 
 
 _DECLINE_REASONS = {

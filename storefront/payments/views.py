@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 
 from storefront.extensions import csrf, limiter
 from storefront.orders import services as orders
-from storefront.orders.models import OrderStatus, PaymentMethod
+from storefront.orders.models import OrderStatus, PaymentMethod, PaymentState
+from storefront.payments import services as payment_services
 from storefront.payments import webhooks
 from storefront.payments.gateway import (
     GatewayError,
@@ -39,7 +40,11 @@ def _payable_card_order(token: str):
     order = orders.open_order(token)
     if order is None:
         abort(404)
-    if order.payment_method != PaymentMethod.CARD or order.status != OrderStatus.PENDING_PAYMENT:
+    if (
+        order.payment_method != PaymentMethod.CARD
+        or order.status != OrderStatus.AWAITING_PAYMENT
+        or order.payment_state != PaymentState.UNPAID
+    ):
         return order, False
     return order, True
 
@@ -51,7 +56,7 @@ def test_mode() -> bool:
 
 def _intent_for(order, gateway):
     """The order's PaymentIntent, created once (the idempotency key is the order's)."""
-    intent_id = orders.card_payment_ref(order.id)
+    intent_id = payment_services.card_payment_ref(order.id)
     if intent_id is not None:
         return gateway.retrieve_payment_intent(intent_id)
     intent = gateway.create_payment_intent(
@@ -60,7 +65,7 @@ def _intent_for(order, gateway):
         amount_rupiah=order.total,
         idempotency_key=f"order-{order.id}-intent",
     )
-    orders.attach_payment_intent(order=order, intent_id=intent.id)
+    payment_services.attach_payment_intent(order=order, intent_id=intent.id)
     return intent
 
 
@@ -70,7 +75,7 @@ def pay(token: str):
     order, payable = _payable_card_order(token)
     if not payable:
         return redirect(url_for("orders.status", token=token), code=303)
-    orders.begin_payment_attempt(order)
+    payment_services.begin_payment_attempt(order)
     try:
         intent = _intent_for(order, gateway_from_config(current_app.config))
     except GatewayError as error:
@@ -100,7 +105,7 @@ def pay_test(token: str):
     method = request.form.get("payment_method", "pm_card_visa")
     if method not in TEST_PAYMENT_METHODS:
         abort(400, description=_("Unknown test card."))
-    orders.begin_payment_attempt(order)
+    payment_services.begin_payment_attempt(order)
     try:
         gateway = gateway_from_config(current_app.config)
         intent = _intent_for(order, gateway)

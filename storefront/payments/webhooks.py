@@ -13,37 +13,38 @@ from collections.abc import Callable
 
 from sqlalchemy.exc import IntegrityError
 
+from storefront.domain import parse_id
 from storefront.extensions import db
-from storefront.orders import services as orders
+from storefront.payments import services as payments
 from storefront.payments.gateway import GatewayError, StripeGateway, WebhookEvent
 
 log = logging.getLogger(__name__)
 
 
 def _order_id(metadata: dict) -> int | None:
-    raw = str((metadata or {}).get("order_id", ""))
-    return int(raw) if raw.isdigit() else None
+    return parse_id((metadata or {}).get("order_id")) if isinstance(metadata, dict) else None
 
 
 def payment_succeeded(event: WebhookEvent, gateway: StripeGateway) -> str:
     """Fetch the PaymentIntent again and mark its order paid if everything matches."""
-    intent = gateway.retrieve_payment_intent(event.object["id"])
+    intent_id = event.object.get("id")
+    if not isinstance(intent_id, str) or not intent_id:
+        payments.record_ignored_event(event_id=event.id, event_type=event.type, note="no object id")
+        return "ignored"
+    intent = gateway.retrieve_payment_intent(intent_id)
     order_id = _order_id(intent.metadata)
     if intent.status != "succeeded" or order_id is None:
-        orders.record_ignored_event(
+        payments.record_ignored_event(
             event_id=event.id,
             event_type=event.type,
             note=f"intent {intent.status}, order {order_id}",
         )
         return "ignored"
-    # Not a whole rupiah (-1) can never match an order total.
-    amount_rupiah = -1 if intent.amount_minor % 100 else intent.amount_minor // 100
-    outcome = orders.mark_paid(
+    outcome = payments.receive_card_payment(
         order_id=order_id,
-        method="stripe",
-        amount_rupiah=amount_rupiah,
+        intent_id=intent.id,
+        amount_minor=intent.amount_minor,
         currency=intent.currency,
-        provider_ref=intent.id,
         provider_event=(event.id, event.type),
     )
     return outcome.result
@@ -56,9 +57,9 @@ def payment_failed(event: WebhookEvent, gateway: StripeGateway) -> str:
     message = error.get("message") or "The payment was not completed."
     order_id = _order_id(obj.get("metadata") or {})
     if order_id is None:
-        orders.record_ignored_event(event_id=event.id, event_type=event.type, note="no order")
+        payments.record_ignored_event(event_id=event.id, event_type=event.type, note="no order")
         return "ignored"
-    orders.record_payment_failure(
+    payments.record_payment_failure(
         order_id=order_id,
         provider_ref=obj.get("id", ""),
         message=message,
@@ -80,19 +81,19 @@ def handle_event(event: WebhookEvent, gateway: StripeGateway) -> str:
     unique event id and does nothing. A Stripe error while fetching the
     intent is raised so the delivery fails and Stripe retries it later.
     """
-    if orders.event_already_processed(event.id):
+    if payments.event_already_processed(event.id):
         return "duplicate"
     handler = HANDLERS.get(event.type)
     try:
         if handler is None:
-            orders.record_ignored_event(
+            payments.record_ignored_event(
                 event_id=event.id, event_type=event.type, note="not handled"
             )
             return "ignored"
         return handler(event, gateway)
     except IntegrityError:
         db.session.rollback()
-        if orders.event_already_processed(event.id):
+        if payments.event_already_processed(event.id):
             return "duplicate"
         raise
     except GatewayError:

@@ -41,6 +41,7 @@ from storefront.catalog.models import Variant
 from storefront.extensions import db
 from storefront.impact.models import AttributionEntry
 from storefront.orders.models import Order
+from storefront.payments.services import last_card_failure
 from storefront.timeutil import shop_today
 
 pytestmark = pytest.mark.browser
@@ -318,7 +319,7 @@ def test_guest_buys_two_products_by_card_and_sees_the_paid_order(
     # -- What the shop recorded ----------------------------------------------------------------
     [order] = reload_order()
     assert order.status == "paid" and order.paid_at is not None
-    assert not order.needs_refund and order.payment_problem is None
+    assert order.payment_state == "paid" and last_card_failure(order) is None
     assert (order.subtotal, order.shipping_fee, order.total) == (SUBTOTAL, DELIVERY, TOTAL)
     assert (order.delivery_method, order.zone, order.province, order.city) == (
         "courier",
@@ -374,7 +375,7 @@ def test_a_declined_test_card_is_explained_and_the_order_stays_payable(
 
     # localstripe's payment_failed webhook records why the attempt failed; the order
     # page (which does not poll) then says so, still waiting for payment.
-    wait_for(lambda: reload_order()[0].payment_problem, "the payment_failed webhook")
+    wait_for(lambda: last_card_failure(reload_order()[0]), "the payment_failed webhook")
     page.get_by_role("link", name="Kembali ke pesanan").click()
     expect(page).to_have_url(re.compile(r"/orders/[\w-]+$"))
     expect(page.locator(".status-line")).to_have_text("Menunggu pembayaran")
@@ -388,8 +389,8 @@ def test_a_declined_test_card_is_explained_and_the_order_stays_payable(
     expect(page.get_by_role("button", name="Bayar dengan kartu uji (berhasil)")).to_be_visible()
 
     [order] = reload_order()
-    assert order.status == "pending_payment" and order.paid_at is None
-    assert order.expires_at is not None and not order.needs_refund
+    assert order.status == "awaiting_payment" and order.paid_at is None
+    assert order.expires_at is not None and order.payment_state == "unpaid"
     assert db.session.scalar(select(func.count()).select_from(AttributionEntry)) == 0
     assert on_hand(shop["cloth"]) == STOCK - 1  # still reserved for this buyer
     assert offline.requested == [STRIPE_JS, STRIPE_JS]  # two visits to the pay page

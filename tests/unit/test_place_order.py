@@ -15,25 +15,27 @@ from factories import fill_cart, make_category, make_product, make_program
 from flask import current_app
 from sqlalchemy import func, select
 
+from storefront.accounts.permissions import Actor
 from storefront.cart.services import add_to_cart
 from storefront.catalog.models import Product, Variant
 from storefront.extensions import db
 from storefront.impact.models import TrainingProgram
 from storefront.inventory.models import MovementKind, StockMovement
+from storefront.orders.lifecycle import InvalidShipment, InvalidTransition, advance
 from storefront.orders.models import Order, OrderLine, OrderStatus
 from storefront.orders.services import (
     CartChanged,
     CheckoutDetails,
     EmptyCart,
-    InvalidTransition,
     OrderError,
     SoldOut,
-    advance_order,
-    mark_paid,
     place_order,
     release_expired_reservations,
 )
 from storefront.outbox.models import OutboxMessage
+from storefront.payments.services import record_bank_transfer
+
+STAFF = Actor(user_id=None, role="operations", label="Sari")
 
 PICKUP = CheckoutDetails(
     name="Siti Aminah",
@@ -133,7 +135,7 @@ def test_a_placed_order_reserves_stock_and_records_it(shop):
 
     order = order_for(cart, "k-basic", now=NOW)
 
-    assert order.status == OrderStatus.AWAITING_TRANSFER
+    assert order.status == OrderStatus.AWAITING_PAYMENT
     assert order.subtotal == 2 * 1_500_000 + 450_000
     assert order.shipping_fee == 0 and order.total == order.subtotal
     assert (on_hand(shop.songket), on_hand(shop.selendang)) == (3, 7)
@@ -387,16 +389,30 @@ def test_fulfilment_steps_follow_payment_and_never_release_or_take_stock(shop):
     order = order_for(fill_cart((shop.selendang, 2)), "k-steps", details=COURIER)
     for step in ("packed", "cancelled", "paid"):  # unpaid: no step, and no cancelling here
         with pytest.raises(InvalidTransition):
-            advance_order(order_id=order.id, to_status=step, actor="staff")
-    mark_paid(order_id=order.id, method="bank_transfer", amount_rupiah=order.total)
+            advance(STAFF, order_id=order.id, to_status=step)
+    record_bank_transfer(
+        STAFF,
+        order_id=order.id,
+        amount_rupiah=order.total,
+        received_on=NOW.date(),
+        bank_reference="BSB-1",
+        now=NOW,
+    )
 
-    advance_order(order_id=order.id, to_status="packed", actor="staff")
-    with pytest.raises(OrderError):  # shipping needs a tracking number
-        advance_order(order_id=order.id, to_status="shipped", actor="staff")
-    advance_order(order_id=order.id, to_status="shipped", actor="staff", tracking_number="JNE1")
-    done = advance_order(order_id=order.id, to_status="completed", actor="staff")
+    advance(STAFF, order_id=order.id, to_status="packed")
+    with pytest.raises(InvalidShipment):  # shipping needs a courier and tracking number
+        advance(STAFF, order_id=order.id, to_status="shipped")
+    advance(
+        STAFF,
+        order_id=order.id,
+        to_status="shipped",
+        courier="jne",
+        tracking_number="jne1234567890",
+    )
+    advance(STAFF, order_id=order.id, to_status="delivered")
+    done = advance(STAFF, order_id=order.id, to_status="completed")
 
-    assert done.status == OrderStatus.COMPLETED and done.tracking_number == "JNE1"
+    assert done.status == OrderStatus.COMPLETED and done.tracking_number == "JNE1234567890"
     assert on_hand(shop.selendang) == 8 - 2
     with pytest.raises(InvalidTransition):
-        advance_order(order_id=order.id, to_status="refunded", actor="staff")
+        advance(STAFF, order_id=order.id, to_status="refunded")

@@ -91,7 +91,14 @@ def place_order_for(
         shipping_fee=20_000,
         variant_label="V0",
     )
-    order.history.append(OrderEvent(from_status="pending_payment", to_status="paid"))
+    order.history.append(
+        OrderEvent(
+            from_status="awaiting_payment",
+            to_status="paid",
+            actor_role="stripe",
+            actor_label="stripe",
+        )
+    )
     db.session.commit()
     return order
 

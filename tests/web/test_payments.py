@@ -26,6 +26,7 @@ from types import SimpleNamespace
 
 import pytest
 from factories import make_agreement, make_category, make_partner, make_product, make_program
+from order_support import refund as give_back
 from payment_support import (
     create_raw_intent,
     event_body,
@@ -68,6 +69,8 @@ from storefront.payments.gateway import (
     sign_test_payload,
 )
 from storefront.payments.models import Payment, Refund
+from storefront.payments.services import card_payment_ref as orders_ref
+from storefront.payments.services import last_card_failure
 from storefront.timeutil import utcnow
 
 PRICE = 150_000
@@ -143,7 +146,7 @@ def open_pay_page(buyer, order) -> str:
 def card_intent(buyer, stripe_env, order):
     """The order's PaymentIntent, created by opening the payment page."""
     open_pay_page(buyer, order)
-    intent_id = orders.card_payment_ref(order.id)
+    intent_id = orders_ref(order.id)
     assert intent_id is not None
     return stripe_env.gateway.retrieve_payment_intent(intent_id)
 
@@ -191,7 +194,7 @@ def paid_transitions(order) -> int:
     )
 
 
-def assert_not_paid(order, *, status: str = "pending_payment") -> None:
+def assert_not_paid(order, *, status: str = "awaiting_payment") -> None:
     order = reload(order)
     assert order.status == status
     assert order.paid_at is None
@@ -206,7 +209,7 @@ def test_card_order_is_paid_when_localstripe_delivers_the_webhook(
     app, shop, stripe_env, buyer, live_server
 ):
     order = place_card_order(buyer, shop.variant, quantity=1, delivery="courier")
-    assert order.status == "pending_payment"
+    assert order.status == "awaiting_payment"
     assert (order.subtotal, order.shipping_fee, order.total) == (
         PRICE,
         COURIER_FEE,
@@ -216,7 +219,7 @@ def test_card_order_is_paid_when_localstripe_delivers_the_webhook(
 
     # The payment page: Stripe's publishable key and the intent's client secret.
     secret = open_pay_page(buyer, order)
-    intent_id = orders.card_payment_ref(order.id)
+    intent_id = orders_ref(order.id)
     assert intent_id and secret.startswith(f"{intent_id}_secret_")
     intent = stripe_env.gateway.retrieve_payment_intent(intent_id)
     assert intent.amount_minor == order.total * 100
@@ -226,7 +229,7 @@ def test_card_order_is_paid_when_localstripe_delivers_the_webhook(
 
     # Reloading the page (or a second tab) reuses the same intent.
     assert open_pay_page(buyer, order) == secret
-    assert orders.card_payment_ref(order.id) == intent_id
+    assert orders_ref(order.id) == intent_id
     assert localstripe_intent_ids(stripe_env.base_url) == [intent_id]
 
     listen_for(stripe_env.base_url, live_server, SUCCEEDED)
@@ -240,7 +243,7 @@ def test_card_order_is_paid_when_localstripe_delivers_the_webhook(
         lambda: (o := reload(order)).status == "paid" and o, "the order to be paid by the webhook"
     )
     assert order.paid_at is not None
-    assert not order.needs_refund and order.payment_problem is None
+    assert order.payment_state == "paid" and last_card_failure(order) is None
     entries = ledger_entries(order.id)
     assert entries and all(entry.amount > 0 for entry in entries)
     assert sum(entry.amount for entry in entries) == order.subtotal  # delivery is not credited
@@ -269,7 +272,7 @@ def test_a_declined_card_shows_the_decline_and_the_order_stays_payable(
 ):
     order = place_card_order(buyer, shop.variant)
     secret = open_pay_page(buyer, order)
-    intent_id = orders.card_payment_ref(order.id)
+    intent_id = orders_ref(order.id)
     # Stripe also reports the failure by webhook; listening for it here means it is
     # delivered (and recorded) before this test ends, never into a later test's shop.
     listen_for(stripe_env.base_url, live_server, FAILED)
@@ -286,7 +289,7 @@ def test_a_declined_card_shows_the_decline_and_the_order_stays_payable(
     [event_id] = localstripe_event_ids(stripe_env.base_url, FAILED, intent_id)
     wait_for(lambda: payment_events(event_id), "the payment_failed delivery to be recorded")
     assert_not_paid(order)
-    assert reload(order).payment_problem == "Your card was declined."
+    assert last_card_failure(reload(order)) == "Your card was declined."
     assert on_hand(shop.variant) == STOCK - 1  # still reserved for this buyer
     page = status_page(buyer, order)
     assert "Your last payment attempt did not go through: Your card was declined." in page
@@ -346,31 +349,34 @@ def test_a_full_refund_marks_the_order_refunded_and_nets_the_ledger_to_zero(
     shop, stripe_env, buyer
 ):
     order = place_card_order(buyer, shop.variant, quantity=2, delivery="courier")
-    paid = pay_with_signed_webhook(buyer, stripe_env, order)
+    pay_with_signed_webhook(buyer, stripe_env, order)
     assert ledger_total(order.id) == order.subtotal == 2 * PRICE
+    [line] = reload(order).lines
 
-    refund = stripe_env.gateway.refund(
-        intent_id=paid.intent.id, amount_rupiah=None, idempotency_key=f"order-{order.id}-refund-1"
-    )
-    assert refund.status == "succeeded"
-    assert refund.amount_minor == order.total * 100
-    orders.record_refund(
-        order_id=order.id, amount=None, reason="buyer cancelled", provider_ref=refund.id
+    sent = give_back(
+        order.id,
+        {line.id: 2},
+        delivery_fee=True,
+        reason="buyer cancelled",
+        gateway=stripe_env.gateway,
     )
 
     order = reload(order)
-    assert order.status == "refunded"
+    assert order.refund_state == "refunded"
+    assert order.status == "cancelled"  # refunded in full before it left the shop
     assert order.refunded_total == order.total
     stored = db.session.execute(select(Refund).where(Refund.order_id == order.id)).scalar_one()
-    assert (stored.amount, stored.goods_amount, stored.provider_ref) == (
+    assert (stored.amount, stored.goods_amount, stored.status) == (
         order.total,
         order.subtotal,
-        refund.id,
+        "settled",
     )
+    assert stored.provider_ref == sent.provider_ref and stored.provider_ref.startswith("re_")
     negatives = [e for e in ledger_entries(order.id) if e.amount < 0]
     assert negatives and all(e.refund_id == stored.id for e in negatives)
     assert sum(e.amount for e in negatives) == -order.subtotal
     assert ledger_total(order.id) == 0
+    assert on_hand(shop.variant) == STOCK  # restocked
     page = status_page(buyer, order)
     assert "Refunded" in page
     assert f"Rp{order.total:,}" in page
@@ -380,32 +386,28 @@ def test_partial_refunds_leave_the_rest_credited_until_everything_is_refunded(
     shop, stripe_env, buyer
 ):
     order = place_card_order(buyer, shop.variant, quantity=2, delivery="courier")
-    paid = pay_with_signed_webhook(buyer, stripe_env, order)
+    pay_with_signed_webhook(buyer, stripe_env, order)
+    [line] = reload(order).lines
 
-    first = stripe_env.gateway.refund(
-        intent_id=paid.intent.id, amount_rupiah=50_000, idempotency_key=f"order-{order.id}-refund-1"
-    )
-    assert first.amount_minor == 50_000 * 100
-    orders.record_refund(
-        order_id=order.id, amount=50_000, reason="one cloth damaged", provider_ref=first.id
-    )
+    give_back(order.id, {line.id: 1}, reason="one cloth damaged", gateway=stripe_env.gateway)
 
     order = reload(order)
-    assert order.status == "partially_refunded"
-    assert order.refunded_total == 50_000
-    assert ledger_total(order.id) == order.subtotal - 50_000
+    assert order.refund_state == "partially_refunded"
+    assert order.status == "paid"  # a refund never moves the order along or back
+    assert order.refunded_total == PRICE
+    assert ledger_total(order.id) == order.subtotal - PRICE
     assert "Partly refunded" in status_page(buyer, order)
 
-    rest = order.total - order.refunded_total
-    second = stripe_env.gateway.refund(
-        intent_id=paid.intent.id, amount_rupiah=rest, idempotency_key=f"order-{order.id}-refund-2"
-    )
-    orders.record_refund(
-        order_id=order.id, amount=None, reason="order cancelled", provider_ref=second.id
+    give_back(
+        order.id,
+        {line.id: 1},
+        delivery_fee=True,
+        reason="order cancelled",
+        gateway=stripe_env.gateway,
     )
 
     order = reload(order)
-    assert order.status == "refunded"
+    assert order.refund_state == "refunded"
     assert order.refunded_total == order.total
     assert ledger_total(order.id) == 0
     assert all(e.amount >= 0 for e in ledger_entries(order.id) if e.refund_id is None)
@@ -471,7 +473,7 @@ def test_each_stored_payment_event_says_what_it_did(shop, stripe_env, buyer):
     [first] = payment_events(paid.event_id)
     [again] = payment_events(again_id)
 
-    assert (first.outcome, again.outcome) == ("order paid", "already paid")
+    assert (first.outcome, again.outcome) == ("order paid", "already received")
 
 
 def test_a_failure_arriving_after_the_success_does_not_unpay_the_order(shop, stripe_env, buyer):
@@ -487,7 +489,7 @@ def test_a_failure_arriving_after_the_success_does_not_unpay_the_order(shop, str
     order = reload(order)
     assert order.status == "paid"
     assert order.paid_at == paid_at
-    assert order.payment_problem is None
+    assert last_card_failure(order) is None
     assert ledger_total(order.id) == order.subtotal
     payment = db.session.execute(select(Payment).where(Payment.order_id == order.id)).scalar_one()
     assert payment.status == "succeeded"
@@ -601,11 +603,12 @@ def test_a_payment_that_does_not_match_the_order_is_flagged_not_believed(
     assert answer.get_json()["result"] == "mismatch"
     assert_not_paid(order)
     order = reload(order)
-    assert order.needs_refund is True
-    assert order.payment_problem and "expected" in order.payment_problem
+    assert order.payment_state == "amount_mismatch"
     [stored] = payment_events(event_id)
     assert (stored.event_type, stored.order_id) == (SUCCEEDED, order.id)
-    assert REFUND_COMING_TEXT in status_page(buyer, order)
+    page = status_page(buyer, order)
+    # The buyer reads the true reason: the amount, not "the items were gone".
+    assert "but its total is" in page and REFUND_COMING_TEXT not in page
 
 
 def test_a_success_event_for_an_intent_stripe_has_not_charged_is_ignored(shop, stripe_env, buyer):
@@ -651,7 +654,7 @@ def test_a_payment_after_expiry_takes_the_stock_again_and_pays_the_order(shop, s
     assert answer.status_code == 200 and answer.get_json()["result"] == "paid"
     order = reload(order)
     assert order.status == "paid" and order.paid_at is not None
-    assert not order.needs_refund
+    assert order.payment_state == "paid"
     assert on_hand(shop.variant) == STOCK - 2
     assert ledger_total(order.id) == order.subtotal
     assert outbox_kinds(order.id).count("order_paid") == 1
@@ -688,8 +691,7 @@ def test_a_payment_after_expiry_with_the_stock_gone_is_kept_and_flagged_for_refu
     assert answer.status_code == 200 and answer.get_json()["result"] == "refund_needed"
     assert_not_paid(order, status="expired")
     order = reload(order)
-    assert order.needs_refund is True
-    assert order.payment_problem
+    assert order.payment_state == "paid_after_expiry"
     # Nothing was half-taken: the variant still in stock keeps all of it.
     assert (on_hand(shop.variant), on_hand(shop.other)) == (0, STOCK)
     [stored] = payment_events(event_id)  # never dropped
@@ -724,18 +726,20 @@ def test_the_status_page_does_not_say_nothing_was_charged_when_a_refund_is_due(
 def test_the_refund_owed_for_a_late_payment_can_be_recorded(shop, stripe_env, buyer):
     order, answer, _event_id = _pay_after_the_stock_is_gone(shop, stripe_env, buyer)
     assert answer.get_json()["result"] == "refund_needed"
-    intent_id = orders.card_payment_ref(order.id)
-    refund = stripe_env.gateway.refund(
-        intent_id=intent_id, amount_rupiah=None, idempotency_key=f"order-{order.id}-refund-1"
-    )
-    assert refund.amount_minor == order.total * 100
 
-    orders.record_refund(
-        order_id=order.id, amount=None, reason="paid after expiry, sold out", provider_ref=refund.id
+    sent = give_back(
+        order.id,
+        money_only=order.total,
+        reason="paid after expiry, sold out",
+        gateway=stripe_env.gateway,
     )
 
     order = reload(order)
-    assert order.needs_refund is False
+    assert sent.status == "settled" and sent.goods_amount == 0
+    assert stripe_env.gateway.retrieve_payment_intent(orders_ref(order.id)).amount_minor == (
+        order.total * 100
+    )
+    assert order.refund_state == "refunded"
     assert order.refunded_total == order.total
     assert ledger_total(order.id) == 0
     assert REFUND_COMING_TEXT not in status_page(buyer, order)
@@ -765,7 +769,7 @@ def test_a_bank_transfer_order_reserves_stock_and_explains_how_to_pay(app, shop,
         buyer, shop.variant, quantity=2, payment_method="bank_transfer", delivery="courier"
     )
 
-    assert order.status == "awaiting_transfer"
+    assert (order.status, order.payment_state) == ("awaiting_payment", "unpaid")
     assert order.total == 2 * PRICE + COURIER_FEE
     assert on_hand(shop.variant) == STOCK - 2
     page = status_page(buyer, order)
@@ -783,7 +787,8 @@ def test_a_cash_at_pickup_order_reserves_stock_and_says_where_to_pay(app, shop, 
         buyer, shop.variant, payment_method="cash_on_pickup", delivery="pickup"
     )
 
-    assert order.status == "awaiting_pickup_payment"
+    assert (order.status, order.payment_state) == ("awaiting_payment", "unpaid")
+    assert order.pickup_code and len(order.pickup_code) == 6
     assert order.total == PRICE
     assert on_hand(shop.variant) == STOCK - 1
     page = status_page(buyer, order)
@@ -819,7 +824,7 @@ def test_unpaid_transfer_and_cash_orders_expire_and_give_their_stock_back(app, s
     a_day_later = placed + timedelta(minutes=app.config["BANK_TRANSFER_EXPIRY_MINUTES"] + 5)
     assert orders.release_expired_reservations(now=a_day_later) == 1
     assert reload(transfer).status == "expired"
-    assert reload(cash).status == "awaiting_pickup_payment"
+    assert reload(cash).status == "awaiting_payment"
     assert (on_hand(shop.variant), on_hand(shop.other)) == (STOCK, STOCK - 1)
 
     later = placed + timedelta(minutes=app.config["PICKUP_PAYMENT_EXPIRY_MINUTES"] + 5)
