@@ -32,8 +32,14 @@
   var dialog = document.getElementById("zoom");
   var zoomButton = document.querySelector("[data-zoom]");
   if (dialog && zoomButton && main && typeof dialog.showModal === "function") {
-    var large = dialog.querySelector("img");
+    var large = null;  // made on first use: an <img> without a source counts as a broken image
     var openZoom = function () {
+      if (!large) {
+        large = document.createElement("img");
+        // Inside the dialog a tap doubles the photo; the frame scrolls to pan.
+        large.addEventListener("click", function () { large.classList.toggle("magnified"); });
+        dialog.querySelector(".zoom-frame").appendChild(large);
+      }
       large.src = main.dataset.zoomSrc;
       large.alt = main.alt;
       large.width = main.width;
@@ -45,8 +51,6 @@
     zoomButton.addEventListener("click", openZoom);
     main.addEventListener("click", openZoom);
     main.classList.add("zoomable");
-    // Inside the dialog a tap doubles the photo; the frame scrolls to pan.
-    large.addEventListener("click", function () { large.classList.toggle("magnified"); });
     dialog.addEventListener("click", function (event) {
       if (event.target === dialog) { dialog.close(); }
     });
@@ -54,7 +58,7 @@
 
   if (!form) { return; }
   var price = document.getElementById("price");
-  var mirror = document.querySelector("[data-price-mirror]");
+  var mirror = form.querySelector("[data-price-mirror]");
   var stock = document.getElementById("stock");
   var stockText = document.getElementById("stock-text");
   var sku = document.getElementById("sku");

@@ -35,8 +35,8 @@ from storefront.parsing import positive_int, whole_number
 SORTS = ("newest", "price_asc", "price_desc", "name")
 MAX_PRICE = 1_000_000_000
 # Listings count their results up to here and say "more than" beyond: counting
-# 100,000 matches would cost more than the page itself.
-COUNT_LIMIT = 1000
+# 100,000 matches (or even 1,000 in stock) would cost more than the page itself.
+COUNT_LIMIT = 100
 MAX_PAGE = 999_999
 
 
@@ -228,6 +228,27 @@ class _ListingShape:
     per_page: int
 
 
+def _matching_ids(shape: _ListingShape, *, driven_by_search_index: bool):
+    """The ids of the active products a listing shape matches, and the id column to
+    order and page them by.
+
+    On SQLite a search can be driven by the FTS5 index itself (it yields
+    matches in descending rowid order, so a LIMIT stops it early); a listing
+    sorted by another column must look its matches up instead.
+    """
+    ids = select(Product.id).where(Product.is_active.is_(True))
+    id_column = Product.id
+    if shape.search and shape.dialect == "sqlite" and driven_by_search_index:
+        fts = table("product_fts", sa_column("rowid"))
+        ids = ids.join(fts, fts.c.rowid == Product.id).where(text("product_fts MATCH :search"))
+        id_column = fts.c.rowid
+    elif shape.search:
+        ids = ids.where(search_condition(shape.dialect))
+    for name in shape.filters:
+        ids = ids.where(_filter_clause(name))
+    return ids, id_column
+
+
 @functools.lru_cache(maxsize=512)
 def _listing_statement(shape: _ListingShape) -> Select:
     """The listing statement of one shape, built once per worker.
@@ -236,16 +257,7 @@ def _listing_statement(shape: _ListingShape) -> Select:
     key on every request; SQLAlchemy's compiled cache then serves the SQL.
     """
     column, _ = _sort_columns(shape.sort, shape.language)
-    ids = select(Product.id).where(Product.is_active.is_(True))
-    id_column = Product.id
-    if shape.search and shape.dialect == "sqlite" and column is None:
-        fts = table("product_fts", sa_column("rowid"))
-        ids = ids.join(fts, fts.c.rowid == Product.id).where(text("product_fts MATCH :search"))
-        id_column = fts.c.rowid
-    elif shape.search:
-        ids = ids.where(search_condition(shape.dialect))
-    for name in shape.filters:
-        ids = ids.where(_filter_clause(name))
+    ids, id_column = _matching_ids(shape, driven_by_search_index=column is None)
 
     asc = shape.ascending
     if shape.cursor:
@@ -271,21 +283,16 @@ def _listing_statement(shape: _ListingShape) -> Select:
     return stmt.order_by(*ordering(Product.id))
 
 
-def _matching_ids(shape: _ListingShape) -> Select:
-    """The ids of the active products a listing shape matches (no order, no page)."""
-    ids = select(Product.id).where(Product.is_active.is_(True))
-    if shape.search:
-        ids = ids.where(search_condition(shape.dialect))
-    for name in shape.filters:
-        ids = ids.where(_filter_clause(name))
-    return ids
 
 
 @functools.lru_cache(maxsize=128)
 def _count_statement(dialect: str, search: bool, filters: tuple[str, ...]) -> Select:
-    """How many products a listing matches, counted up to ``COUNT_LIMIT`` + 1."""
+    """How many products a listing matches, up to the bound ``:count_limit``."""
     shape = _ListingShape(dialect, "newest", "", search, filters, False, False, False, 0)
-    matches = _matching_ids(shape).limit(COUNT_LIMIT + 1).subquery()
+    ids, id_column = _matching_ids(shape, driven_by_search_index=True)
+    # Ordered as the newest-first listing is, so SQLite reads a search from its index.
+    ids = ids.order_by(id_column.desc()).limit(bindparam("count_limit", type_=Integer))
+    matches = ids.subquery()
     return select(func.count()).select_from(matches)
 
 
@@ -322,7 +329,8 @@ def list_products(query: ListingQuery, *, language: str, per_page: int) -> Listi
     filters = (*params, "in_stock") if query.in_stock else tuple(params)
     if terms:
         params["search"] = search_value(dialect, list(terms))
-    counted = _rows(_count_statement(dialect, bool(terms), filters), params).scalar_one()
+    count = _count_statement(dialect, bool(terms), filters)
+    counted = _rows(count, {**params, "count_limit": COUNT_LIMIT + 1}).scalar_one()
 
     cursor_token = query.before or query.after
     cursor = decode_cursor(cursor_token, query.sort) if cursor_token else None

@@ -1,7 +1,8 @@
 """A buyer on a phone browses the shop in headless Chromium, in Indonesian and then English.
 
 Home → family (from the navigation) → product, in both languages, with the
-language switched from the header and kept by its cookie. Along the way the
+language switched from the header to the English pages under /en/, whose
+links stay English. Along the way the
 test checks the skip link is the first thing Tab reaches, that no image is
 broken, that nothing is logged to the console (the pages run under a strict
 CSP) and that no request fails. A full-page screenshot of each step is saved
@@ -178,7 +179,7 @@ def test_buyer_browses_home_family_product_in_both_languages(
     page.get_by_role("navigation", name="Bahasa dan keranjang").get_by_role(
         "link", name="English"
     ).click()
-    expect(page).to_have_url(re.compile(r"/products/songket-lepus\?lang=en$"))
+    expect(page).to_have_url(re.compile(r"/en/products/songket-lepus$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Lepus Songket Cloth")
     expect(page.locator("#price")).to_have_text("Rp2,500,000")
@@ -189,22 +190,22 @@ def test_buyer_browses_home_family_product_in_both_languages(
     expect(page.get_by_role("link", name="Bahasa Indonesia")).to_be_visible()
     shots.append(_snap(page, tmp_path / "04-product-en.png"))
 
-    # -- The cookie keeps English on links without ?lang= -----------------------------------
+    # -- Links on English pages lead to English pages ----------------------------------------
     page.get_by_role("link", name="Cantik Palembang", exact=True).click()
-    expect(page).to_have_url(live_server.url + "/")
+    expect(page).to_have_url(live_server.url + "/en/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Made with skill, sold with purpose")
     shots.append(_snap(page, tmp_path / "05-home-en.png"))
 
     _families_nav(page, "Product families").get_by_role("link", name="Songket", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/products\?category=songket$"))
+    expect(page).to_have_url(re.compile(r"/en/products\?category=songket$"))
     cards = page.get_by_role("list", name="Products", exact=True)
     expect(cards.locator(".card-name")).to_have_text(SONGKET_EN, use_inner_text=True)
     expect(cards.get_by_text("Rp850,000")).to_be_visible()
     shots.append(_snap(page, tmp_path / "06-songket-en.png"))
 
     cards.get_by_role("link", name="Lepus Songket Cloth").click()
-    expect(page).to_have_url(re.compile(r"/products/songket-lepus$"))
+    expect(page).to_have_url(re.compile(r"/en/products/songket-lepus$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Lepus Songket Cloth")
     expect(page.locator("#price")).to_have_text("Rp2,500,000")
     expect(page.get_by_role("region", name="Made in the Songket Weaving programme")).to_be_visible()

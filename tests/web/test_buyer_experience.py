@@ -186,14 +186,15 @@ def test_a_variant_with_its_own_photo_opens_on_it(client, shop):
     assert f"/media/{photo.key}-640.webp" in main
 
 
-def test_on_phones_a_bar_keeps_the_add_button_at_hand(client, shop):
+def test_on_phones_the_add_row_is_fixed_at_the_foot_of_the_screen(client, shop):
     page = text_of(client.get("/products/kebaya-kombinasi"))
-    assert '<form method="post" action="/cart/add" class="variants" id="buy-form"' in page
-    bar = re.search(r'<div class="buy-bar">.*?</div>', page, re.S).group(0)
-    assert '<button type="submit" form="buy-form">Tambah ke keranjang</button>' in bar
-    assert "Rp450.000" in bar
+    row = re.search(r'<div class="add-row">.*?</div>', page, re.S).group(0)
+    assert '<button type="submit">Tambah ke keranjang</button>' in row
+    assert '<span class="add-row-price" data-price-mirror aria-hidden="true">Rp450.000' in row
+    assert page.count(">Tambah ke keranjang</button>") == 1  # one button, for every reader
     css = (Path(__file__).parents[2] / "static/css/shop.css").read_text()
-    assert re.search(r"\.buy-bar \{ position: sticky; bottom: 0;", css)
+    phones = css[css.index("@media (max-width: 63.99em)") :]
+    assert re.search(r"\.add-row \{ position: fixed; left: 0; right: 0; bottom: 0;", phones)
 
 
 def test_made_to_order_offers_are_pre_orders_in_json_ld(client, shop):
