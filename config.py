@@ -100,6 +100,10 @@ class Config:
     # every one afresh (benchmarks of the uncached path, bisecting a display bug).
     KEEP_FRAGMENTS = _env_int("KEEP_FRAGMENTS", 1) != 0
 
+    # A refund above this many rupiah needs a second finance officer's approval.
+    REFUND_APPROVAL_RUPIAH = _env_int("REFUND_APPROVAL_RUPIAH", 1_000_000)
+    # Where staff get the e-mail for each paid order and the morning summary.
+    STAFF_NOTIFY_ROLES = ("operations",)
     WTF_CSRF_TIME_LIMIT = 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

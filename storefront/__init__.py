@@ -88,8 +88,11 @@ def register_blueprints(app: Flask) -> None:
     from storefront.orders.views import orders
     from storefront.pages.views import init_pages, pages
     from storefront.payments.views import payments
+    from storefront.staff.views import staff
 
-    areas = (accounts, catalog, impact, pages, media, cart, checkout, orders, payments, health)
+    areas = (
+        accounts, catalog, impact, pages, media, cart, checkout, orders, payments, health, staff,
+    )  # fmt: skip
     for blueprint in areas:
         app.register_blueprint(blueprint)
     init_pages(app)

@@ -1,0 +1,1 @@
+"""The back office at /staff: one view module per resource, all on the ``staff`` blueprint."""
