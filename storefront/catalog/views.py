@@ -16,6 +16,7 @@ from storefront.impact.models import Partner, TrainingProgram
 from storefront.money import format_rupiah
 from storefront.outbox.services import absolute
 from storefront.pages.views import PAGES as INFORMATION_PAGES
+from storefront.parsing import positive_int, whole_number
 from storefront.timeutil import shop_today
 
 catalog = Blueprint("catalog", __name__)
@@ -129,10 +130,10 @@ def product(slug: str):
 def _selected_variant(variants, raw: str):
     """The variant named by ``?variant=``, else the cheapest one available (the card's
     "from" price when it can be bought), else the cheapest."""
-    if raw.isdigit():
-        for variant in variants:
-            if variant.id == int(raw):
-                return variant
+    wanted = positive_int(raw)
+    for variant in variants:
+        if variant.id == wanted:
+            return variant
     if not variants:
         return None
     available = [v for v in variants if v.on_hand > 0] or list(variants)
@@ -142,8 +143,9 @@ def _selected_variant(variants, raw: str):
 def _shown_photo(detail: services.ProductDetail, selected, raw: str) -> int:
     """Which photo the gallery shows first: the one asked for (``?photo=``, the
     thumbnails' links without JavaScript), else the chosen variant's, else the first."""
-    if raw.isdigit() and int(raw) < len(detail.images):
-        return int(raw)
+    asked = whole_number(raw)
+    if asked is not None and asked < len(detail.images):
+        return asked
     if selected is not None:
         for index, image in enumerate(detail.images):
             if image.variant_id == selected.id:

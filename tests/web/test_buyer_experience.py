@@ -178,6 +178,15 @@ def test_srcset_names_each_file_at_the_width_it_really_has(client, shop):
     assert f"{kebaya.key}-640.webp" not in listing
 
 
+@pytest.mark.parametrize("value", ["²", "٣", "-1", "99", "1" * 30, ""])
+def test_odd_photo_and_variant_numbers_open_the_page_as_usual(client, shop, value):
+    response = client.get(
+        "/products/songket-lepus", query_string={"photo": value, "variant": value}
+    )
+    assert response.status_code == 200
+    assert 'id="price">Rp2.500.000' in text_of(response)
+
+
 def test_a_variant_with_its_own_photo_opens_on_it(client, shop):
     middle = shop["lepus"].variants[2]
     photo = shop["lepus"].images[1]
