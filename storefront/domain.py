@@ -12,12 +12,6 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
 
-    @property
-    def code(self) -> int:
-        """The HTTP status the error page answers with (as on Werkzeug's errors)."""
-        return self.status_code
-
-
 def allocate(total: int, weights: list[int]) -> list[int]:
     """Split ``total`` rupiah over ``weights`` so the parts add up exactly to ``total``.
 
@@ -38,14 +32,3 @@ def allocate(total: int, weights: list[int]) -> list[int]:
         parts[-neg_index] += 1
     return [sign * p for p in parts]
 
-
-MAX_ID = 2**31 - 1
-
-
-def parse_id(raw: object) -> int | None:
-    """A database id from text: ASCII digits only, within the integer column's range."""
-    text = str(raw or "").strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 10:
-        return None
-    value = int(text)
-    return value if 0 < value <= MAX_ID else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -30,8 +32,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def refused(error: DomainError):
         # A rule of the shop said no: the message is written for the person who asked.
+        page = SimpleNamespace(code=error.status_code)  # what the template reads of an error
         return (
-            render_template("errors/error.html", error=error, error_message=error.message),
+            render_template("errors/error.html", error=page, error_message=error.message),
             error.status_code,
         )
 

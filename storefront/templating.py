@@ -315,6 +315,18 @@ def order_headline(order) -> str:
     return f"{label} · {refund}" if refund else label
 
 
+PAYMENT_LABELS = {
+    "stripe": _l("Card or e-wallet"),
+    "bank_transfer": _l("Bank transfer"),
+    "cash_on_pickup": _l("Cash at pickup"),
+}
+
+
+def payment_label(method: str) -> str:
+    """The name of a payment method."""
+    return str(PAYMENT_LABELS.get(method, method))
+
+
 def card_failure_text(order) -> str:
     """Why the order's last card attempt failed, in the buyer's language, or ''."""
     from storefront.payments.methods import decline_reason
@@ -350,6 +362,7 @@ def register_labels(app: Flask) -> None:
         delivery_label,
         status_label,
         payment_state_label,
+        payment_label,
         order_headline,
         card_failure_text,
         tracking_link,

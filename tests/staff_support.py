@@ -37,6 +37,7 @@ class StaffActions:
     def login(self, role: str, suffix: str = "", client=None):
         """Sign in (a new account for the role on first use); returns the client."""
         client = client or self.client
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"  # tests read the English screens
         user = self.user(role, suffix)
         answer = client.post("/account/login", data={"email": user.email, "password": PASSWORD})
         assert answer.status_code in (302, 303), answer.get_data(as_text=True)[:500]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from storefront.accounts.permissions import current_actor
 from storefront.orders import services
+from storefront.payments.services import switch_to_other_method
 from storefront.templating import card_failure_text
 
 orders = Blueprint("orders", __name__, url_prefix="/orders")
@@ -48,4 +49,15 @@ def cancel(token: str):
         current_actor(), order_id=order.id, reason="cancelled by the buyer"
     )
     flash(_("Your order is cancelled. Nothing was charged."), "success")
+    return redirect(url_for("orders.status", token=token), code=303)
+
+
+@orders.post("/<token>/pay-another-way")
+def pay_another_way(token: str):
+    """After a failed card, the buyer chooses bank transfer or cash at pickup instead."""
+    order = _order_or_404(token)
+    switch_to_other_method(
+        current_actor(), order_id=order.id, method=request.form.get("payment_method", "")[:20]
+    )
+    flash(_("Your items stay reserved. Here is how to pay."), "success")
     return redirect(url_for("orders.status", token=token), code=303)

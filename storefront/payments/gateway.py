@@ -25,6 +25,7 @@ from typing import Any
 
 import stripe
 
+from storefront.domain import DomainError
 from storefront.money import rupiah_to_minor_units
 
 CURRENCY = "idr"
@@ -40,12 +41,13 @@ _STRIPE_NETWORK_RETRIES = 2
 _LOCALSTRIPE_NETWORK_RETRIES = 0
 
 
-class GatewayError(Exception):
+class GatewayError(DomainError):
     """Stripe could not be reached, refused the request, or answered oddly."""
+
+    status_code = 503
 
     def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.code = code
 
 

@@ -49,6 +49,7 @@ from storefront.payments.models import (
     RefundLine,
     RefundStatus,
 )
+from storefront.templating import rupiah
 from storefront.timeutil import SHOP_TIMEZONE, utcnow
 
 S = OrderStatus
@@ -422,7 +423,10 @@ def hand_over_for_cash(
     _check_amount(cash_received)
     if cash_received < order.total:
         raise PaymentError(
-            _("The cash received is less than the order total of Rp%(total)s.", total=order.total)
+            _(
+                "The cash received is less than the order total of %(total)s.",
+                total=rupiah(order.total),
+            )
         )
     if order.status != S.READY_FOR_PICKUP or order.payment_state != PaymentState.UNPAID:
         raise PaymentError(_("This order is not waiting at the counter; look at it again."))
@@ -511,6 +515,60 @@ def _card_attempt(order: Order, intent_id: str | None) -> Payment:
         )
         db.session.add(attempt)
     return attempt
+
+
+def note_card_decline(order: Order, *, intent_id: str, message: str) -> None:
+    """Remember at once why the card was declined (the webhook says so again later)."""
+    attempt = _card_attempt(order, intent_id)
+    attempt.status = "failed"
+    attempt.failure_message = (message or "")[:300]
+    db.session.commit()
+
+
+def switch_to_other_method(
+    actor: Actor, *, order_id: int, method: str, now: datetime | None = None
+) -> Order:
+    """After a failed card, pay an unpaid order another way (bank transfer, or cash at
+    pickup for a pickup order) without losing its reserved items; one transaction.
+
+    The reservation runs for the new method's window from now.
+    """
+    from flask import current_app
+
+    from storefront.payments.methods import PAYMENT_OPTIONS
+
+    now = now or utcnow()
+    order = _lock_order(order_id)
+    option = PAYMENT_OPTIONS.get(method)
+    if order is None or option is None or method == PaymentMethod.CARD:
+        raise PaymentError(_("That payment method is not available for this order."))
+    if not option.available_for(order.delivery_method):
+        raise PaymentError(_("That payment method is not available for this delivery method."))
+    if order.status != S.AWAITING_PAYMENT or order.payment_state != PaymentState.UNPAID:
+        raise PaymentError(_("This order is no longer waiting for payment."))
+    if order.payment_method != PaymentMethod.CARD:
+        raise PaymentError(_("This order is not paid by card."))
+    before = order.payment_method
+    db.session.execute(
+        update(Order)
+        .where(Order.id == order.id)
+        .values(payment_method=method, expires_at=now + option.expiry(current_app.config))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(order)
+    record_step(
+        order,
+        actor,
+        action="order.payment_method_changed",
+        from_status=order.status,
+        to_status=order.status,
+        note=f"pays by {method} instead of card",
+        now=now,
+        changes={"payment_method": [before, method]},
+    )
+    queue_order_email(order=order, template="order_confirmation")
+    db.session.commit()
+    return order
 
 
 def last_card_failure(order: Order) -> str | None:
@@ -706,9 +764,8 @@ def request_refund(
     if amount > refundable(order):
         raise RefundError(
             _(
-                "A refund cannot be more than the money received and not yet refunded "
-                "(Rp%(left)s).",
-                left=refundable(order),
+                "A refund cannot be more than the money received and not yet refunded (%(left)s).",
+                left=rupiah(refundable(order)),
             )
         )
     refund = Refund(

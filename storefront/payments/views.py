@@ -27,7 +27,6 @@ from storefront.payments.gateway import (
     PaymentDeclined,
     gateway_from_config,
 )
-from storefront.payments.methods import decline_reason
 
 payments = Blueprint("payments", __name__)
 log = logging.getLogger(__name__)
@@ -105,20 +104,17 @@ def pay_test(token: str):
     method = request.form.get("payment_method", "pm_card_visa")
     if method not in TEST_PAYMENT_METHODS:
         abort(400, description=_("Unknown test card."))
-    payment_services.begin_payment_attempt(order)
     try:
         gateway = gateway_from_config(current_app.config)
         intent = _intent_for(order, gateway)
+        if intent.status in ("succeeded", "processing"):
+            # A second press of the button: the first one already paid.
+            return redirect(url_for("payments.returned", token=token), code=303)
+        payment_services.begin_payment_attempt(order)
         gateway.confirm_test_payment(intent.id, method)
     except PaymentDeclined as error:
-        return render_template(
-            "payments/pay.html",
-            order=order,
-            client_secret=None,
-            publishable_key="",
-            test_mode=True,
-            declined=decline_reason(error.message),
-        ), 402
+        payment_services.note_card_decline(order, intent_id=intent.id, message=error.message)
+        return redirect(url_for("orders.status", token=token), code=303)
     except GatewayError:
         return render_template("payments/unavailable.html", order=order), 503
     return redirect(url_for("payments.returned", token=token), code=303)

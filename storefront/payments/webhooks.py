@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from sqlalchemy.exc import IntegrityError
 
-from storefront.domain import parse_id
 from storefront.extensions import db
+from storefront.parsing import positive_int
 from storefront.payments import services as payments
 from storefront.payments.gateway import GatewayError, StripeGateway, WebhookEvent
 
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 def _order_id(metadata: dict) -> int | None:
-    return parse_id((metadata or {}).get("order_id")) if isinstance(metadata, dict) else None
+    return positive_int((metadata or {}).get("order_id")) if isinstance(metadata, dict) else None
 
 
 def payment_succeeded(event: WebhookEvent, gateway: StripeGateway) -> str:

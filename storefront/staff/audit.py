@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from storefront.accounts.permissions import Permission, permission_required
 from storefront.audit.models import AuditEntry
-from storefront.domain import parse_id
 from storefront.extensions import db
+from storefront.parsing import positive_int
 from storefront.staff.views import staff
 
 PAGE = 100
@@ -18,7 +18,7 @@ PAGE = 100
 @permission_required(Permission.AUDIT_VIEW)
 def audit_log():
     """One page of audit rows, newest first, optionally for one subject type."""
-    before = parse_id(request.args.get("before"))
+    before = positive_int(request.args.get("before"))
     subject = (request.args.get("subject") or "")[:40]
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(PAGE + 1)
     if before:

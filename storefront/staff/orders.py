@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from storefront.accounts.permissions import Permission, current_actor, permission_required
 from storefront.audit.services import audit_trail
-from storefront.domain import DomainError, parse_id
+from storefront.domain import DomainError
 from storefront.extensions import db
 from storefront.impact.models import AttributionEntry, Partner, TrainingProgram
 from storefront.money import parse_rupiah
@@ -41,6 +41,7 @@ from storefront.orders.models import (
     PaymentMethod,
     PaymentState,
 )
+from storefront.parsing import positive_int
 from storefront.payments import services as payments
 from storefront.payments.gateway import gateway_from_config
 from storefront.payments.models import Refund
@@ -54,7 +55,7 @@ from storefront.staff.forms import (
     TransferForm,
 )
 from storefront.staff.views import staff
-from storefront.templating import payment_state_label, status_label
+from storefront.templating import payment_state_label, rupiah, status_label
 
 MAX_BULK = 200
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -82,7 +83,7 @@ def _filters() -> queries.OrderFilters:
         payment_state=choice("payment_state", PaymentState),
         payment_method=choice("payment_method", PaymentMethod),
         delivery_method=choice("delivery_method", DeliveryMethod),
-        program_id=parse_id(args.get("program")),
+        program_id=positive_int(args.get("program")),
         date_from=day("from"),
         date_to=day("to"),
         q=(args.get("q") or "")[:100],
@@ -92,7 +93,7 @@ def _filters() -> queries.OrderFilters:
 def _cursor() -> tuple[datetime, int] | None:
     raw = request.args.get("after") or ""
     moment, _, raw_id = raw.partition("_")
-    order_id = parse_id(raw_id)
+    order_id = positive_int(raw_id)
     try:
         when = datetime.fromisoformat(moment) if moment else None
     except ValueError:
@@ -276,7 +277,7 @@ def record_transfer(reference: str):
         _(
             "Transfer recorded, but the amount received (%(received)s) does not match the "
             "total: the order waits for the difference to be settled.",
-            received=f"Rp{order.received_total:,}".replace(",", "."),
+            received=rupiah(order.received_total),
         ),
         "warning",
     )
@@ -303,7 +304,7 @@ def hand_over(reference: str):
     change = form.cash_received.parsed - order.total
     message = _("Paid in cash and collected.")
     if change > 0:
-        message += " " + _("Change to give: Rp%(change)s.", change=f"{change:,}".replace(",", "."))
+        message += " " + _("Change to give: %(change)s.", change=rupiah(change))
     return _done(order, message)
 
 
