@@ -12,7 +12,7 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(release_expired)
-    for command in (audit_verify, reconcile_payments, create_user, set_role):
+    for command in (audit_verify, reconcile_payments, create_user, set_role, staff_summary):
         app.cli.add_command(command)
     register_outbox(app)
 
@@ -104,3 +104,13 @@ def set_role(email, role) -> None:
     except services.DomainError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"{user.email} is now {user.role}")
+
+
+@click.command("staff-summary")
+def staff_summary() -> None:
+    """E-mail the operations staff the morning summary of what waits today."""
+    from storefront.orders.notifications import queue_morning_summary
+    from storefront.timeutil import shop_today
+
+    count = queue_morning_summary(shop_today())
+    click.echo(f"queued the morning summary for {count} staff member(s)")

@@ -40,6 +40,7 @@ from storefront.orders.models import (
     PaymentMethod,
     PaymentState,
 )
+from storefront.orders.notifications import notify_staff_of_paid_order
 from storefront.outbox.services import queue_order_email
 from storefront.payments.models import (
     Payment,
@@ -172,6 +173,7 @@ def _pay(order: Order, actor: Actor, *, from_status: str, note: str, now: dateti
         changes={"payment_state": ["unpaid", "paid"], "invoice_number": invoice},
     )
     queue_order_email(order=order, template="order_paid")
+    notify_staff_of_paid_order(order)
 
 
 def receive_payment(

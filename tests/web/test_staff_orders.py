@@ -306,3 +306,37 @@ def test_auditors_read_every_page_but_every_post_is_refused(app, shop, staff):
     )
     assert answer.status_code == 403
     assert reload(order).payment_state == "unpaid"
+
+
+def test_operations_staff_are_told_of_each_paid_order_and_get_a_morning_summary(
+    app, shop, staff, runner
+):
+    operations = staff.user("operations")
+    staff.user("production")  # not told: only the roles that prepare orders
+    order = place_card_order(
+        app.test_client(), shop, payment_method="bank_transfer", delivery="pickup"
+    )
+    client = staff.login("admin")
+    client.post(
+        f"/staff/orders/{order.reference}/transfer",
+        data={
+            "amount": str(order.total),
+            "received_on": date.today().isoformat(),
+            "bank_reference": "N1",
+        },
+    )
+
+    told = db.session.query(OutboxMessage).filter_by(kind="staff_order_paid").all()
+    assert [m.to_address for m in told] == [operations.email]
+    assert (
+        order.reference in told[0].subject
+        and f"/staff/orders/{order.reference}" in told[0].body_text
+    )
+
+    result = runner.invoke(args=["staff-summary"])
+    assert result.exit_code == 0, result.output
+    [summary] = db.session.query(OutboxMessage).filter_by(kind="staff_summary").all()
+    assert summary.to_address == operations.email
+    # Indonesian, the staff member's language: one paid order to pack.
+    assert "Pesanan dibayar yang perlu dikemas: 1" in summary.body_text
+    assert "/staff/" in summary.body_text
