@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
 from flask import (
     Blueprint,
@@ -54,15 +55,26 @@ def test_mode() -> bool:
 
 
 def _intent_for(order, gateway):
-    """The order's PaymentIntent, created once (the idempotency key is the order's)."""
+    """The order's PaymentIntent, created once (the idempotency key is the order's).
+
+    localstripe keeps intents in memory only: after it restarts (a new ``make
+    run``), an order's intent is gone, and a fresh one is made instead of a 503.
+    """
     intent_id = payment_services.card_payment_ref(order.id)
+    key = f"order-{order.id}-intent"
     if intent_id is not None:
-        return gateway.retrieve_payment_intent(intent_id)
+        try:
+            return gateway.retrieve_payment_intent(intent_id)
+        except GatewayError:
+            if not gateway.uses_localstripe:
+                raise
+            log.info("localstripe forgot %s of %s; making a new one", intent_id, order.reference)
+            key = f"{key}-{secrets.token_hex(4)}"
     intent = gateway.create_payment_intent(
         order_id=order.id,
         order_reference=order.reference,
         amount_rupiah=order.total,
-        idempotency_key=f"order-{order.id}-intent",
+        idempotency_key=key,
     )
     payment_services.attach_payment_intent(order=order, intent_id=intent.id)
     return intent

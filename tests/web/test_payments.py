@@ -870,3 +870,20 @@ def test_unpaid_transfer_and_cash_orders_expire_and_give_their_stock_back(app, s
         assert "How to pay by bank transfer" not in page
         order = order_by_token(order.access_token)
         assert order.paid_at is None and ledger_entries(order.id) == []
+
+
+def test_an_intent_localstripe_forgot_after_a_restart_is_replaced_not_a_503(
+    shop, stripe_env, buyer
+):
+    order = place_card_order(buyer, shop.variant)
+    open_pay_page(buyer, order)
+    # What a restarted localstripe looks like: it no longer knows the stored intent.
+    payment = db.session.execute(select(Payment).where(Payment.order_id == order.id)).scalar_one()
+    payment.provider_ref = "pi_forgotten0000000000000"
+    db.session.commit()
+
+    secret = open_pay_page(buyer, order)
+
+    new_ref = orders_ref(order.id)
+    assert new_ref != "pi_forgotten0000000000000" and secret.startswith(new_ref)
+    assert stripe_env.gateway.retrieve_payment_intent(new_ref).amount_minor == order.total * 100
