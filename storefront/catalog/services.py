@@ -283,8 +283,6 @@ def _listing_statement(shape: _ListingShape) -> Select:
     return stmt.order_by(*ordering(Product.id))
 
 
-
-
 @functools.lru_cache(maxsize=128)
 def _count_statement(dialect: str, search: bool, filters: tuple[str, ...]) -> Select:
     """How many products a listing matches, up to the bound ``:count_limit``."""
