@@ -104,7 +104,7 @@ class CheckoutDetails:
     def zone(self) -> str | None:
         if self.delivery_method == DeliveryMethod.PICKUP:
             return None
-        return zone_for(self.province, self.city)
+        return zone_for(self.province, self.city, self.postal_code)
 
 
 @dataclass(frozen=True)
