@@ -438,10 +438,11 @@ def send_refund(refund_id: int):
     if not form.validate():
         return _refused(order, _form_errors(form), 422)
     try:
+        card = refund.method == PaymentMethod.CARD
         payments.send_refund(
             current_actor(),
             refund_id=refund.id,
-            gateway=gateway_from_config(current_app.config),
+            gateway=gateway_from_config(current_app.config) if card else None,
             outgoing_reference=form.outgoing_reference.data or "",
         )
     except DomainError as error:

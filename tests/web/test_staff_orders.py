@@ -340,3 +340,59 @@ def test_operations_staff_are_told_of_each_paid_order_and_get_a_morning_summary(
     # Indonesian, the staff member's language: one paid order to pack.
     assert "Pesanan dibayar yang perlu dikemas: 1" in summary.body_text
     assert "/staff/" in summary.body_text
+
+
+def test_a_large_refund_needs_a_second_finance_officer_and_restocks_the_line(app, staff):
+    category = make_category(slug="kain")
+    program = make_program(slug="tenun")
+    songket = make_product(category, program, prices=(2_500_000,), on_hand=3)
+    db.session.commit()
+    order = place_card_order(
+        app.test_client(), songket.variants[0], payment_method="bank_transfer", delivery="pickup"
+    )
+    operations = staff.login("operations")
+    operations.post(
+        f"/staff/orders/{order.reference}/transfer",
+        data={
+            "amount": "2.500.000",
+            "received_on": date.today().isoformat(),
+            "bank_reference": "R1",
+        },
+    )
+    [line] = reload(order).lines
+    refused = operations.post(
+        f"/staff/orders/{order.reference}/refunds",
+        data={"reason": "rusak", f"qty-{line.id}": "1", f"restock-{line.id}": "1"},
+    )
+    assert refused.status_code == 403  # operations do not refund
+
+    first = staff.login("finance", client=app.test_client())
+    too_many = first.post(
+        f"/staff/orders/{order.reference}/refunds",
+        data={"reason": "rusak", f"qty-{line.id}": "2"},
+    )
+    assert too_many.status_code == 400 and "can still be refunded" in text_of(too_many)
+    asked = first.post(
+        f"/staff/orders/{order.reference}/refunds",
+        data={"reason": "benang lepas", f"qty-{line.id}": "1", f"restock-{line.id}": "1"},
+    )
+    assert asked.status_code == 303
+    [refund] = reload(order).refunds
+    assert (refund.status, refund.needs_approval, refund.amount) == ("requested", True, 2_500_000)
+    assert "Approve refund" not in order_page(first, order)  # not for the one who asked
+    assert first.post(f"/staff/refunds/{refund.id}/approve").status_code == 400
+
+    second = staff.login("finance", "-2", client=app.test_client())
+    assert second.post(f"/staff/refunds/{refund.id}/approve").status_code == 303
+    no_reference = second.post(f"/staff/refunds/{refund.id}/send", data={})
+    assert no_reference.status_code == 400
+    sent = second.post(
+        f"/staff/refunds/{refund.id}/send", data={"outgoing_reference": "TRF-OUT-77"}
+    )
+    assert sent.status_code == 303
+    order = reload(order)
+    assert (order.refund_state, order.status) == ("refunded", "cancelled")
+    db.session.expire_all()
+    assert db.session.get(Variant, songket.variants[0].id).on_hand == 3  # back on the shelf
+    mails = [m.kind for m in db.session.query(OutboxMessage).filter_by(order_id=order.id)]
+    assert "order_refunded" in mails
