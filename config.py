@@ -109,6 +109,13 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Which config class this is ("development", "testing", "production"): demo
+    # accounts with known passwords are refused outside development and tests.
+    CANTIK_ENV = "development"
+    # A back-office session unused this long ends; the next request goes to the login page.
+    STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 30)
+    # Refunds and role changes ask for the password again when the sign-in is older.
+    REAUTH_MINUTES = _env_int("REAUTH_MINUTES", 15)
 
     # Host names this shop answers to (comma list; ".example.com" takes subdomains too).
     # Empty: any host. Links never come from the Host header, always from SITE_URL.
@@ -152,6 +159,7 @@ class TestingConfig(Config):
     """Tests: an isolated database chosen by the fixtures, no rate limits."""
 
     TESTING = True
+    CANTIK_ENV = "testing"
     SECRET_KEY = "testing-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
@@ -163,6 +171,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     """Production: PostgreSQL, Redis for rate limits, secure cookies; refuses weak settings."""
 
+    CANTIK_ENV = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "1") == "1"

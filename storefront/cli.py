@@ -14,16 +14,25 @@ def register(app: Flask) -> None:
     app.cli.add_command(release_expired)
     for command in (audit_verify, reconcile_payments, create_user, set_role, staff_summary):
         app.cli.add_command(command)
+    app.cli.add_command(deactivate_user)
+    app.cli.add_command(reactivate_user)
     register_outbox(app)
 
 
 @click.command("seed-demo")
 def seed_demo() -> None:
-    """Fill an empty shop with the demo catalogue (running it again changes nothing)."""
+    """Fill an empty development shop with the demo catalogue and one demo account per
+    role (running it again changes nothing; refused in production)."""
     from storefront.demo import seed_demo_catalogue
+    from storefront.demo.accounts import DemoRefused, refuse_outside_development, seed_demo_accounts
 
+    try:
+        refuse_outside_development(current_app.config)
+    except DemoRefused as refused:
+        raise click.ClickException(str(refused)) from None
     report = seed_demo_catalogue(media_root=current_app.config["MEDIA_ROOT"])
     click.echo(report.summary())
+    click.echo(seed_demo_accounts(current_app.config).summary())
 
 
 @click.command("release-expired")
@@ -114,3 +123,28 @@ def staff_summary() -> None:
 
     count = queue_morning_summary(shop_today())
     click.echo(f"queued the morning summary for {count} staff member(s)")
+
+
+def _set_account_active(email: str, *, active: bool) -> None:
+    from storefront.accounts import services
+    from storefront.accounts.permissions import Actor
+
+    try:
+        user = services.set_account_active(Actor.system("cli"), email=email, active=active)
+    except services.DomainError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{user.email} is now {'active' if active else 'closed'}")
+
+
+@click.command("deactivate-user")
+@click.option("--email", required=True)
+def deactivate_user(email) -> None:
+    """Close an account for signing in; its sessions end at once."""
+    _set_account_active(email, active=False)
+
+
+@click.command("reactivate-user")
+@click.option("--email", required=True)
+def reactivate_user(email) -> None:
+    """Let a closed account sign in again."""
+    _set_account_active(email, active=True)

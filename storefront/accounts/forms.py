@@ -81,3 +81,11 @@ class DeleteAccountForm(ShopForm):
         _l("I understand that my account and my personal data will be erased for good."),
         validators=[DataRequired(_l("Please tick the box to confirm."))],
     )
+
+
+class ConfirmPasswordForm(ShopForm):
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(_l("Please enter your password.")), Length(max=PASSWORD_MAX)],
+    )
+    next = HiddenField()

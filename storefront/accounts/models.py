@@ -43,12 +43,17 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     erased_at: Mapped[datetime | None]
 
+    # The ``UserSession`` id of the browser this request is signed in from (set at
+    # sign-in and by the user loader; not a column).
+    signed_in_session = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.is_active_account and self.erased_at is None
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """What the session and "remember me" cookies carry: ``id:session_version:session``."""
+        return f"{self.id}:{self.session_version}:{self.signed_in_session or ''}"
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of ``password``."""

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import abort, g, has_request_context, request
+from flask import abort, current_app, flash, g, has_request_context, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from storefront.accounts.models import Role
@@ -140,6 +141,51 @@ def permission_required(permission: Permission) -> Callable:
             return view(*args, **kwargs)
 
         wrapper.required_permission = permission
+        return wrapper
+
+    return decorator
+
+
+def recent_login_required(minutes: int | Callable | None = None) -> Callable:
+    """Let the request through only when the password was given less than ``minutes`` ago.
+
+    ``minutes`` defaults to ``REAUTH_MINUTES`` (15). An older sign-in is sent to
+    ``/account/confirm-password?next=...``, which asks for the password again
+    and comes back: to this page for a GET, and for a form post to the page the
+    form was on (the post itself is not replayed), so the user presses the
+    button once more. Anonymous visitors go to the login page. Put it below
+    ``permission_required``, so that a role without the permission gets its 403
+    without being asked for a password::
+
+        @permission_required(Permission.REFUNDS_CREATE)
+        @recent_login_required
+        def create_refund(...): ...
+    """
+    if callable(minutes):  # used bare, as ``@recent_login_required``
+        return recent_login_required()(minutes)
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            from storefront.accounts import navigation, sessions
+            from storefront.extensions import login_manager
+
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            limit = minutes if minutes is not None else current_app.config["REAUTH_MINUTES"]
+            row = g.get("user_session")
+            if row is not None and sessions.signed_in_within(row, minutes=limit):
+                return view(*args, **kwargs)
+            if request.method in ("GET", "HEAD"):
+                back = navigation.this_page()
+                code = 302
+            else:
+                back = navigation.page_before() or navigation.landing_path(current_user)
+                code = 303
+            flash(_("Please enter your password again to continue."), "info")
+            return redirect(url_for("accounts.confirm_password", next=back), code=code)
+
+        wrapper.recent_login_minutes = minutes
         return wrapper
 
     return decorator

@@ -181,6 +181,7 @@ def reset_password(*, token: str, new_password: str) -> User:
         raise
     user.set_password(new_password)
     user.session_version += 1
+    end_sessions(user.id)
     db.session.commit()
     return user
 
@@ -242,6 +243,7 @@ def erase_account(user: User) -> None:
     user.password_hash = ""  # check_password is always False for an empty hash
     user.erased_at = now
     user.session_version += 1
+    end_sessions(user.id)
 
     for order in orders:
         order.contact_name = ""
@@ -444,6 +446,31 @@ def set_role(actor: Actor, *, email: str, role: str) -> User:
     user.session_version += 1
     end_sessions(user.id)
     record(actor, "user.role_changed", user, {"role": [before, role]})
+    db.session.commit()
+    return user
+
+
+def set_account_active(actor: Actor, *, email: str, active: bool) -> User:
+    """Close an account for signing in (``active=False``) or open it again; audited.
+
+    Closing ends every session of the account at once, in the same
+    transaction: a copied cookie or a "remember me" cookie of it signs nobody
+    in. The account and everything it did stay. One transaction.
+    """
+    from storefront.audit.services import record
+
+    user = _user_by_email(normalise_email(email))
+    if user is None:
+        raise AccountError(_("No account has that e-mail address."))
+    if user.erased_at is not None:
+        raise AccountError(_("That account was erased and cannot be opened again."))
+    before = user.is_active_account
+    user.is_active_account = active
+    if not active:
+        user.session_version += 1
+        end_sessions(user.id)
+    action = "user.activated" if active else "user.deactivated"
+    record(actor, action, user, {"is_active_account": [before, active]})
     db.session.commit()
     return user
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -17,15 +17,19 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from storefront.accounts import services
+from storefront.accounts import services, sessions
 from storefront.accounts.forms import (
+    ConfirmPasswordForm,
     DeleteAccountForm,
     LoginForm,
     RegisterForm,
     ResetForm,
     ResetRequestForm,
 )
-from storefront.cart.identity import current_cart_token, remember_cart
+from storefront.accounts.navigation import landing_path
+from storefront.accounts.navigation import safe_next as _safe_next
+from storefront.accounts.permissions import STAFF_ROLES
+from storefront.cart.identity import current_cart_token, forget_cart, remember_cart
 from storefront.cart.models import Cart
 from storefront.cart.services import attach_cart_to_user
 from storefront.extensions import limiter
@@ -94,7 +98,7 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if request.method == "GET":
         if current_user.is_authenticated:
-            return redirect(_safe_next(form.next.data) or url_for("accounts.profile"))
+            return redirect(_safe_next(form.next.data) or landing_path(current_user))
         return render_template("accounts/login.html", form=form)
     if not form.validate_on_submit():
         return render_template("accounts/login.html", form=form), 400
@@ -103,15 +107,43 @@ def login():
     except services.InvalidCredentials as error:
         return render_template("accounts/login.html", form=form, error=str(error)), 401
     cart = _log_in(user, remember=form.remember.data)
-    return _keep_cart(redirect(_safe_next(form.next.data) or url_for("accounts.profile")), cart)
+    return _keep_cart(redirect(_safe_next(form.next.data) or landing_path(user)), cart)
 
 
 @accounts.post("/logout")
 def logout():
-    """Log out (POST only, so a link on another site cannot do it)."""
+    """Log out (POST only, so a link on another site cannot do it).
+
+    The session ends on the server too, so a copy of the cookie signs nobody
+    in; the cart cookie and the cart's checkout details go, so the next person
+    at a shared browser starts with an empty cart and an empty form.
+    """
+    session_id = current_user.signed_in_session if current_user.is_authenticated else None
+    sessions.end_session(session_id, cart_token=current_cart_token())
     logout_user()
     flash(_("You have logged out."), "info")
-    return redirect(url_for("catalog.home"))
+    return forget_cart(redirect(url_for("catalog.home")))
+
+
+@accounts.route("/confirm-password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(ATTEMPTS_LIMIT, methods=["POST"])
+def confirm_password():
+    """Ask for the password again before a sensitive step, then go back to it."""
+    form = ConfirmPasswordForm(next=request.args.get("next", ""))
+    if request.method == "GET":
+        return render_template("accounts/confirm_password.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("accounts/confirm_password.html", form=form), 400
+    user = current_user._get_current_object()
+    try:
+        sessions.confirm_password(
+            session_id=g.user_session.id, user=user, password=form.password.data
+        )
+    except services.InvalidCredentials:
+        form.password.errors.append(_("That password is not correct."))
+        return render_template("accounts/confirm_password.html", form=form), 401
+    return redirect(_safe_next(form.next.data) or landing_path(user), code=303)
 
 
 @accounts.get("")
@@ -196,8 +228,15 @@ def delete():
 
 
 def _log_in(user, *, remember: bool) -> Cart | None:
-    """Start the session and bring the guest cart along; returns the buyer's cart."""
-    login_user(user, remember=bool(remember))
+    """Start the session and bring the guest cart along; returns the buyer's cart.
+
+    The session gets its own row on the server, named in the cookie. Staff get
+    no "remember me" cookie: their sessions end after a short idle time anyway,
+    and back-office computers are shared.
+    """
+    previous = current_user.signed_in_session if current_user.is_authenticated else None
+    user.signed_in_session = sessions.start_session(user, replacing=previous)
+    login_user(user, remember=bool(remember) and user.role not in STAFF_ROLES)
     return attach_cart_to_user(cart_token=current_cart_token(), user_id=user.id)
 
 
@@ -215,18 +254,3 @@ def _show_error(form, error: services.AccountError) -> None:
         field.errors = [*field.errors, str(error)]
     else:
         form.form_errors.append(str(error))
-
-
-def _safe_next(target: str | None) -> str | None:
-    """``target`` if it is a path on this site, else None (no open redirects)."""
-    if not target or len(target) > 1000 or not target.startswith("/"):
-        return None
-    if target.startswith("//") or "\\" in target:
-        return None
-    # Browsers drop tabs and newlines, which would turn "/\t/evil" into "//evil".
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target

@@ -36,3 +36,14 @@ def remember_cart(response: Response, token: str) -> Response:
         secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
     )
     return response
+
+
+def forget_cart(response: Response) -> Response:
+    """Remove the cart cookie, so this browser starts with no cart (on logout)."""
+    response.delete_cookie(
+        CART_COOKIE,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
+    return response

@@ -1938,3 +1938,24 @@ CRAFTS: tuple[ProductData, ...] = (
 
 
 PRODUCTS: tuple[ProductData, ...] = SONGKET + FASHION + BAKERY + TEMPE + CRAFTS
+
+
+@dataclass(frozen=True)
+class DemoAccountData:
+    role: str
+    email: str
+    password: str  # development only: ``flask seed-demo`` refuses to run in production
+    name: str
+    partner: str | None = None
+
+
+DEMO_ACCOUNTS: tuple[DemoAccountData, ...] = tuple(
+    DemoAccountData(
+        role,
+        f"{role}.demo@cantik.example",
+        f"demo-{role}-cantik",
+        f"Demo {role.capitalize()}",
+        "dekranasda-sumsel" if role == "partner" else None,
+    )
+    for role in ("admin", "operations", "production", "finance", "auditor", "partner", "buyer")
+)
