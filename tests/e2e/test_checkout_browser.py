@@ -41,6 +41,7 @@ from storefront.catalog.models import Variant
 from storefront.extensions import db
 from storefront.impact.models import AttributionEntry
 from storefront.orders.models import Order
+from storefront.outbox.models import OutboxMessage
 from storefront.payments.services import last_card_failure
 from storefront.timeutil import shop_today
 
@@ -363,37 +364,45 @@ def test_a_declined_test_card_is_explained_and_the_order_stays_payable(
     page.get_by_role("button", name=re.compile(r"^Buat pesanan")).click()
     expect(page).to_have_url(re.compile(r"/orders/[\w-]+/pay$"))
     pay_url = page.url
-    problems.expect_http_error(pay_url + "/test", 402)  # the decline answers 402
 
+    # The decline answers with a redirect to the order page, which says why and
+    # offers the other ways to pay; a reload resubmits nothing.
     page.get_by_role("button", name="Kartu uji yang ditolak").click()
-    expect(page).to_have_url(pay_url + "/test")
-    expect(page.get_by_role("alert").filter(has_text="Pembayaran ditolak")).to_have_text(
-        re.compile(r"^Pembayaran ditolak: Kartu Anda ditolak\. Silakan coba kartu lain\.$")
-    )
-    expect(page.get_by_role("button", name="Bayar dengan kartu uji (berhasil)")).to_be_visible()
-    steps.snap("declined")
-
-    # localstripe's payment_failed webhook records why the attempt failed; the order
-    # page (which does not poll) then says so, still waiting for payment.
-    wait_for(lambda: last_card_failure(reload_order()[0]), "the payment_failed webhook")
-    page.get_by_role("link", name="Kembali ke pesanan").click()
     expect(page).to_have_url(re.compile(r"/orders/[\w-]+$"))
+    order_url = page.url
     expect(page.locator(".status-line")).to_have_text("Menunggu pembayaran")
     expect(page.get_by_role("alert")).to_have_text(
-        re.compile(r"^Percobaan pembayaran terakhir Anda gagal: .+ Anda bisa mencoba lagi\.$")
+        re.compile(r"^Percobaan pembayaran terakhir Anda gagal: Kartu Anda ditolak\. .+$")
     )
-    steps.snap("order-payable")
+    expect(page.get_by_role("button", name="Bayar dengan cara ini")).to_be_visible()
+    steps.snap("declined")
+    wait_for(lambda: last_card_failure(reload_order()[0]), "the payment_failed webhook")
 
-    page.get_by_role("link", name="Bayar sekarang").click()
+    page.get_by_role("link", name="Coba kartu lagi").click()
     expect(page).to_have_url(pay_url)
     expect(page.get_by_role("button", name="Bayar dengan kartu uji (berhasil)")).to_be_visible()
+    page.goto(order_url)
+
+    # Or another way: bank transfer, the items still reserved.
+    page.get_by_label("Transfer bank").check()
+    page.get_by_role("button", name="Bayar dengan cara ini").click()
+    expect(page.get_by_role("heading", name="Cara membayar dengan transfer bank")).to_be_visible()
+    steps.snap("switched-to-transfer")
 
     [order] = reload_order()
     assert order.status == "awaiting_payment" and order.paid_at is None
+    assert order.payment_method == "bank_transfer"
     assert order.expires_at is not None and order.payment_state == "unpaid"
     assert db.session.scalar(select(func.count()).select_from(AttributionEntry)) == 0
     assert on_hand(shop["cloth"]) == STOCK - 1  # still reserved for this buyer
     assert offline.requested == [STRIPE_JS, STRIPE_JS]  # two visits to the pay page
+    # The buyer is e-mailed the order again with how to pay by transfer.
+    [_placed, switched] = db.session.scalars(
+        select(OutboxMessage.body_text)
+        .where(OutboxMessage.order_id == order.id, OutboxMessage.kind == "order_confirmation")
+        .order_by(OutboxMessage.id)
+    ).all()
+    assert order.reference in switched and "Transfer bank" in switched
 
     steps.assert_saved()
     assert problems.messages == []
