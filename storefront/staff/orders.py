@@ -25,7 +25,12 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from storefront.accounts.permissions import Permission, current_actor, permission_required
+from storefront.accounts.permissions import (
+    Permission,
+    current_actor,
+    permission_required,
+    recent_login_required,
+)
 from storefront.audit.services import audit_trail
 from storefront.domain import DomainError
 from storefront.extensions import db
@@ -372,6 +377,7 @@ def _refund_request(order: Order, form: RefundForm) -> payments.RefundRequest:
 
 @staff.post("/orders/<reference>/refunds")
 @permission_required(Permission.REFUNDS_CREATE)
+@recent_login_required
 def create_refund(reference: str):
     """Record a refund by line and quantity (plus the delivery fee), then send it if it
     needs no second approval and the money goes back to a card."""
@@ -412,6 +418,7 @@ def _refund_or_404(refund_id: int) -> tuple[Refund, Order]:
 
 @staff.post("/refunds/<int:refund_id>/approve")
 @permission_required(Permission.REFUNDS_APPROVE)
+@recent_login_required
 def approve_refund(refund_id: int):
     """A second finance officer approves a large refund (and a card refund is sent)."""
     refund, order = _refund_or_404(refund_id)
@@ -431,6 +438,7 @@ def approve_refund(refund_id: int):
 
 @staff.post("/refunds/<int:refund_id>/send")
 @permission_required(Permission.REFUNDS_CREATE)
+@recent_login_required
 def send_refund(refund_id: int):
     """Send a recorded refund: a card refund through Stripe, or a transfer made by staff."""
     refund, order = _refund_or_404(refund_id)

@@ -396,3 +396,36 @@ def test_a_large_refund_needs_a_second_finance_officer_and_restocks_the_line(app
     assert db.session.get(Variant, songket.variants[0].id).on_hand == 3  # back on the shelf
     mails = [m.kind for m in db.session.query(OutboxMessage).filter_by(order_id=order.id)]
     assert "order_refunded" in mails
+
+
+def test_a_refund_asks_for_the_password_again_when_the_sign_in_is_old(app, shop, staff):
+    from datetime import timedelta
+
+    from storefront.accounts.models import UserSession
+    from storefront.timeutil import utcnow
+
+    order = place_card_order(app.test_client(), shop, payment_method="bank_transfer")
+    staff.login("operations", client=app.test_client()).post(
+        f"/staff/orders/{order.reference}/transfer",
+        data={
+            "amount": str(order.total),
+            "received_on": date.today().isoformat(),
+            "bank_reference": "P1",
+        },
+    )
+    finance = staff.login("finance")
+    db.session.execute(
+        UserSession.__table__.update().values(authenticated_at=utcnow() - timedelta(minutes=20))
+    )
+    db.session.commit()
+    [line] = reload(order).lines
+
+    answer = finance.post(
+        f"/staff/orders/{order.reference}/refunds",
+        data={"reason": "rusak", f"qty-{line.id}": "1", f"restock-{line.id}": "1"},
+        headers={"Referer": f"http://localhost/staff/orders/{order.reference}"},
+    )
+
+    assert answer.status_code in (302, 303)
+    assert "/account/confirm-password" in answer.headers["Location"]
+    assert reload(order).refunds == []
