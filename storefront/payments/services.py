@@ -176,6 +176,11 @@ def _pay(order: Order, actor: Actor, *, from_status: str, note: str, now: dateti
     notify_staff_of_paid_order(order)
 
 
+def _commit_unless_deferred(commit: bool) -> None:
+    if commit:
+        db.session.commit()
+
+
 def receive_payment(
     actor: Actor,
     *,
@@ -189,6 +194,7 @@ def receive_payment(
     exact: bool = True,
     provider_event: tuple[str, str] | None = None,
     now: datetime | None = None,
+    commit: bool = True,
 ) -> PaymentOutcome:
     """Record money received for an order and decide what it means; one transaction.
 
@@ -201,14 +207,16 @@ def receive_payment(
     amount becomes ``amount_mismatch``; money for an order that expired is
     matched with its stock again if every unit is still there, and otherwise
     becomes ``paid_after_expiry`` (a refund is due). The provider event, when
-    given, is stored in the same commit (its id is unique).
+    given, is stored in the same commit (its id is unique). With ``commit=False``
+    the caller's transaction stays open for the rest of its change (the cash
+    handover collects the order in the same commit).
     """
     now = now or utcnow()
     order = _lock_order(order_id)
     event_row = _store_event(provider_event, order, now)
     if order is None:
         _note(event_row, "no such order")
-        db.session.commit()
+        _commit_unless_deferred(commit)
         return PaymentOutcome("no_order", None)
     reference = " ".join(str(reference).split())[:100]
     duplicate = db.session.execute(
@@ -218,11 +226,11 @@ def receive_payment(
     ).first()
     if duplicate is not None:
         _note(event_row, "already received")
-        db.session.commit()
+        _commit_unless_deferred(commit)
         return PaymentOutcome("already_paid", order)
     if amount_rupiah <= 0:
         _note(event_row, "nothing received")
-        db.session.commit()
+        _commit_unless_deferred(commit)
         return PaymentOutcome("mismatch", order)
 
     receipt = PaymentReceipt(
@@ -271,7 +279,7 @@ def receive_payment(
             claim_status(order, [S.AWAITING_PAYMENT], S.PAID)
         _pay(order, actor, from_status=previous, note="payment confirmed", now=now)
         _note(event_row, "order paid")
-        db.session.commit()
+        _commit_unless_deferred(commit)
         return PaymentOutcome("paid", order)
     elif order.status == S.EXPIRED and _reserve_again(order, actor, now):
         claim_status(order, [S.EXPIRED], S.PAID)
@@ -283,7 +291,7 @@ def receive_payment(
             now=now,
         )
         _note(event_row, "order paid")
-        db.session.commit()
+        _commit_unless_deferred(commit)
         return PaymentOutcome("paid", order)
     else:
         _set_payment_state(order, PaymentState.PAID_AFTER_EXPIRY)
@@ -300,7 +308,7 @@ def receive_payment(
         changes={"received": received, "total": order.total},
     )
     _note(event_row, "refund needed" if result == "refund_needed" else "amount mismatch")
-    db.session.commit()
+    _commit_unless_deferred(commit)
     return PaymentOutcome(result, order)
 
 
@@ -376,6 +384,11 @@ def record_bank_transfer(
     today = (now or utcnow()).astimezone(SHOP_TIMEZONE).date()
     if received_on > today:
         raise PaymentError(_("A transfer cannot be dated in the future."))
+    # Again under the order's lock: a colleague confirming the same transfer at the
+    # same moment (its reference typed another way) has finished by now, or waits.
+    if _lock_order(order_id).payment_state == PaymentState.PAID:
+        db.session.rollback()
+        raise PaymentError(_("This order is already paid."))
     outcome = receive_payment(
         actor,
         order_id=order_id,
@@ -440,8 +453,10 @@ def hand_over_for_cash(
         reference=f"{order.reference}-cash",
         note=f"cash handed over: Rp{cash_received}",
         now=now,
+        commit=False,
     )
     if outcome.result != "paid":
+        db.session.rollback()
         raise PaymentError(_("This order changed meanwhile; look at it again."))
     if not claim_status(order, [S.READY_FOR_PICKUP], S.COLLECTED):
         db.session.rollback()
@@ -634,7 +649,9 @@ def attach_payment_intent(*, order: Order, intent_id: str) -> Payment:
 
 
 def unpaid_card_intents(*, limit: int = 1000) -> list[tuple[int, str]]:
-    """(order id, intent id) of every card order still unpaid that has an intent."""
+    """(order id, intent id) of every card order still unpaid that has an intent, newest
+    first: abandoned checkouts pile up as expired orders and must not crowd out today's
+    lost webhook. A cancelled order is asked about too: its buyer may have paid."""
     return list(
         db.session.execute(
             select(Order.id, Payment.provider_ref)
@@ -642,10 +659,10 @@ def unpaid_card_intents(*, limit: int = 1000) -> list[tuple[int, str]]:
             .where(
                 Order.payment_method == PaymentMethod.CARD,
                 Order.payment_state == PaymentState.UNPAID,
-                Order.status.in_([S.AWAITING_PAYMENT, S.EXPIRED]),
+                Order.status.in_([S.AWAITING_PAYMENT, S.EXPIRED, S.CANCELLED]),
                 Payment.provider_ref.is_not(None),
             )
-            .order_by(Order.id)
+            .order_by(Order.id.desc())
             .limit(limit)
         ).all()
     )
@@ -967,6 +984,29 @@ def _apply_sent_refund(
         if order.status == S.AWAITING_PAYMENT and not pays_at_handover(order):
             claim_status(order, [S.AWAITING_PAYMENT], S.PAID)
         _pay(order, actor, from_status=previous, note="excess refunded; payment confirmed", now=now)
+    elif (
+        order.payment_state == PaymentState.AMOUNT_MISMATCH
+        and order.status in UNPAID_OPEN
+        and order.received_total == order.refunded_total
+    ):
+        # Every rupiah received went back and the order was never paid: nothing can
+        # expire it now, so it is cancelled and the units not refunded go back on sale.
+        claim_status(order, [previous], S.CANCELLED)
+        done = refunded_units(order)
+        left: dict[int, int] = {}
+        for line in order.lines:
+            units = line.quantity - done.get(line.id, 0)
+            if units > 0:
+                left[line.variant_id] = left.get(line.variant_id, 0) + units
+        if left:
+            inventory.release(
+                actor,
+                wanted=left,
+                order_id=order.id,
+                reason="cancelled",
+                note=order.reference,
+                now=now,
+            )
     record(
         actor,
         "refund.sent",
