@@ -63,7 +63,16 @@ def postgres_schema(tmp_path_factory) -> str:
     with app.app_context():
         upgrade()
         db.engine.dispose()
+    with engine.begin() as conn:
+        _STARTING_RATES[url] = [dict(r) for r in conn.execute(text(RATES_QUERY)).mappings()]
+    engine.dispose()
     return url
+
+
+# The starting prices the migration inserts, put back before each test: a test
+# that sets its own rates must not leave them to the tests after it.
+RATES_QUERY = "SELECT id, method, zone, first_kg, per_extra_kg FROM shipping_rate"
+_STARTING_RATES: dict[str, list[dict]] = {}
 
 
 def _truncate_all(url: str) -> None:
@@ -75,6 +84,15 @@ def _truncate_all(url: str) -> None:
         tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in kept]
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         conn.execute(text(f"UPDATE audit_head SET last_id = 0, last_hash = '{'0' * 64}'"))
+        conn.execute(text("DELETE FROM shipping_rate"))
+        if _STARTING_RATES.get(url):
+            conn.execute(
+                text(
+                    "INSERT INTO shipping_rate (id, method, zone, first_kg, per_extra_kg) "
+                    "VALUES (:id, :method, :zone, :first_kg, :per_extra_kg)"
+                ),
+                _STARTING_RATES[url],
+            )
     engine.dispose()
 
 
