@@ -57,6 +57,17 @@ def _take(wanted: dict[int, int]) -> dict[int, int]:
     return dict(rows)
 
 
+def _take_all(wanted: dict[int, int]) -> dict[int, int]:
+    """Take every unit or none: what one short variant leaves taken is given back at
+    once (``InsufficientStock``), so the caller's transaction is left as it was."""
+    after = _take(wanted)
+    if len(after) != len(wanted):
+        if after:
+            _give({vid: wanted[vid] for vid in after})
+        raise InsufficientStock([vid for vid in wanted if vid not in after])
+    return after
+
+
 def _give(wanted: dict[int, int]) -> dict[int, int]:
     """Put the units back; ``{variant_id: on_hand after}``."""
     give = case(wanted, value=Variant.id)
@@ -122,11 +133,7 @@ def reserve(
     caller's transaction is left as it was.
     """
     now = now or utcnow()
-    after = _take(wanted)
-    if len(after) != len(wanted):
-        if after:
-            _give({vid: wanted[vid] for vid in after})
-        raise InsufficientStock([vid for vid in wanted if vid not in after])
+    after = _take_all(wanted)
     signed = {vid: -q for vid, q in wanted.items()}
     _record(
         actor,
@@ -220,11 +227,7 @@ def write_off(
     """Take damaged or expired units off the shelf, all or nothing; ``InsufficientStock``
     if the shelf holds fewer than that."""
     now = now or utcnow()
-    after = _take(wanted)
-    if len(after) != len(wanted):
-        if after:
-            _give({vid: wanted[vid] for vid in after})
-        raise InsufficientStock([vid for vid in wanted if vid not in after])
+    after = _take_all(wanted)
     _record(
         actor,
         kind=MovementKind.WRITE_OFF,
