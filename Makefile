@@ -55,6 +55,7 @@ bench: $(VENV)/.installed-dev translations
 	$(BIN)/python bench/catalog.py
 	$(BIN)/python bench/checkout.py
 	$(BIN)/python bench/nginx.py
+	$(BIN)/python bench/staff.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
