@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, exists, func, literal_column, or_, select, table, tuple_
 
@@ -118,8 +118,9 @@ def _escape_like(text: str) -> str:
 
 
 def _start_of(day: date) -> datetime:
-    """Midnight in Palembang, as an aware moment."""
-    return datetime.combine(day, time.min, tzinfo=SHOP_TIMEZONE)
+    """Midnight in Palembang, as a UTC moment (SQLite compares stored UTC text, so the
+    bound must be in UTC too, not merely aware)."""
+    return datetime.combine(day, time.min, tzinfo=SHOP_TIMEZONE).astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,6 @@ and dates so a wrong entry gets a clear message in the person's language."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -19,6 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from storefront.money import parse_rupiah
 from storefront.orders.lifecycle import COURIERS
+from storefront.timeutil import shop_today
 
 
 def _rupiah(form, field) -> None:
@@ -36,7 +35,7 @@ class TransferForm(FlaskForm):
     bank_reference = StringField(_l("Bank reference"), validators=[DataRequired(), Length(max=60)])
 
     def validate_received_on(self, field) -> None:
-        if field.data and field.data > date.today():
+        if field.data and field.data > shop_today():
             raise ValidationError(_l("A transfer cannot be dated in the future."))
 
 
