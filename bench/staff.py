@@ -4,11 +4,11 @@ Builds (or reuses) two shops with bench/make_orders.py, 1,000 and 100,000
 orders (three lines each on average, receipts, ledger entries and history),
 and prints, in one run:
 
-  * p50/p99 latency of the order list (filtered, searched, a second keyset
-    page) and of an order's page at 4 connections, against the app served by
-    gunicorn (sync workers) with the production settings, signed in as an
-    operations user through the real login form (CSRF on: the token is read
-    from the form); target p99 < 150 ms;
+  * p50/p99 latency of the order list (three filters, a search by a buyer's
+    name, a second keyset page) and of an order's page at 4 connections,
+    against the app served by gunicorn (sync workers) with the production
+    settings, signed in as an operations user through the real login form
+    (CSRF on: the token is read from the form); target p99 < 150 ms;
   * SQL statements per page, counted in-process at both shop sizes; target:
     the same number at both (constant in the number of orders);
   * exporting every order through /staff/orders.csv: the time to the last
@@ -389,6 +389,21 @@ def main(argv: list[str] | None = None) -> int:
         "--no-tracemalloc", action="store_true", help="skip the in-process CSV export"
     )
     parser.add_argument(
+        "--max-background",
+        type=float,
+        default=0.25,
+        help="CPUs of other processes' work beyond which a measurement is repeated (0.25)",
+    )
+    parser.add_argument(
+        "--retries", type=int, default=2, help="repeats of a disturbed measurement (2)"
+    )
+    parser.add_argument(
+        "--retry-budget",
+        type=float,
+        default=60,
+        help="seconds all repeats together may take (60)",
+    )
+    parser.add_argument(
         "--strict", action="store_true", help="exit with status 1 when a target is missed"
     )
     args = parser.parse_args(argv)
@@ -466,6 +481,8 @@ def main(argv: list[str] | None = None) -> int:
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     runs: list[dict] = []
+    discarded: list[dict] = []
+    retry_seconds = 0.0
     try:
         server.start()
         server.wait_ready()
@@ -495,7 +512,24 @@ def main(argv: list[str] | None = None) -> int:
                 if args.warmup > 0:
                     run_wrk(target, cookie, duration=args.warmup, **load)
                     server.wait_idle()
-                result = measure(server, target, cookie, duration=args.duration, **load)
+                for attempt in range(args.retries + 1):
+                    result = measure(server, target, cookie, duration=args.duration, **load)
+                    if (
+                        result["background_cpus"] <= args.max_background
+                        or attempt == args.retries
+                        or retry_seconds >= args.retry_budget
+                    ):
+                        break
+                    # Other processes took CPU meanwhile: measure again, once calmer.
+                    retry_started = time.monotonic()
+                    discarded.append(result | {"page": name, "round": rnd + 1})
+                    print(
+                        f"  round {rnd + 1} {name:9} disturbed "
+                        f"({result['background_cpus']:.2f} CPUs of other work), again"
+                    )
+                    time.sleep(2)
+                    server.wait_idle()
+                    retry_seconds += time.monotonic() - retry_started + args.duration
                 # A lost session would answer a redirect to the login page (which wrk
                 # counts as a success): the page must still be the page.
                 still = browser.get(paths[name])
@@ -524,8 +558,9 @@ def main(argv: list[str] | None = None) -> int:
     # The report.
     checks = []
     print(
-        f"\n{'page':9} {'p50 ms':>7} {'p99 ms':>7} {'req/s':>7} {'cpu ms':>7} {'rows':>4} "
-        f"{'SQL ' + format(args.small, ','):>9} {'SQL ' + format(args.orders, ','):>11}  url"
+        f"\n{'page':9} {'p50 ms':>7} {'p99 ms':>7} {'req/s':>7} {'cpu ms':>7} {'bg':>4} "
+        f"{'rows':>4} {'SQL ' + format(args.small, ','):>9} "
+        f"{'SQL ' + format(args.orders, ','):>11}  url"
     )
     summary = {}
     for name, path in paths.items():
@@ -535,6 +570,7 @@ def main(argv: list[str] | None = None) -> int:
             "p99_ms": statistics.median(r["p99_ms"] for r in mine),
             "rps": statistics.median(r["rps"] for r in mine),
             "cpu_ms_per_req": statistics.median(r["server_cpu_ms_per_req"] for r in mine),
+            "background_cpus": statistics.median(r["background_cpus"] for r in mine),
             "errors": sum(r["non_2xx"] + sum(r["socket_errors"].values()) for r in mine),
             "statements_small": counted[args.small]["counts"][name]["statements"],
             "statements_large": large["counts"][name]["statements"],
@@ -543,7 +579,8 @@ def main(argv: list[str] | None = None) -> int:
         summary[name] = row
         print(
             f"{name:9} {row['p50_ms']:7.1f} {row['p99_ms']:7.1f} {row['rps']:7.1f} "
-            f"{row['cpu_ms_per_req']:7.2f} {row['rows'] if name != 'order' else '':>4} "
+            f"{row['cpu_ms_per_req']:7.2f} {row['background_cpus']:4.2f} "
+            f"{row['rows'] if name != 'order' else '':>4} "
             f"{row['statements_small']:>9} {row['statements_large']:>11}  {path}"
         )
         checks.append(
@@ -592,10 +629,15 @@ def main(argv: list[str] | None = None) -> int:
     for text, passed in checks:
         print(f"{verdict(passed)}  {text}")
     background = statistics.median(r["background_cpus"] for r in runs)
+    disturbed = sum(r["background_cpus"] > args.max_background for r in runs)
     elapsed = time.monotonic() - started
     print(
-        f"\nother processes used a median {background:.2f} CPUs of {os.cpu_count()} during the "
-        f"measurements; total {elapsed:.0f} s"
+        f"\n{len(discarded)} disturbed measurements were repeated; {disturbed} of {len(runs)} "
+        f"kept were still disturbed (> {args.max_background:g} CPUs of other work)"
+    )
+    print(
+        f"other processes used a median {background:.2f} CPUs of {os.cpu_count()} during the "
+        f"measurements (bg); total {elapsed:.0f} s"
     )
 
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -621,6 +663,7 @@ def main(argv: list[str] | None = None) -> int:
                 "csv_in_process": in_process_csv,
                 "targets": [{"target": t, "passed": p} for t, p in checks],
                 "runs": runs,
+                "discarded_runs": discarded,
                 "elapsed_s": round(elapsed, 1),
             },
             indent=2,
