@@ -147,6 +147,21 @@ def reserve(
     )
 
 
+def _put_back(actor, kind, wanted, order_id, reason, note, now) -> None:
+    """Units come back to the shelf (released or returned): one UPDATE, its movements."""
+    after = _give(wanted)
+    _record(
+        actor,
+        kind=kind,
+        signed=wanted,
+        after=after,
+        order_id=order_id,
+        reason=reason,
+        note=note,
+        now=now or utcnow(),
+    )
+
+
 def release(
     actor: Actor,
     *,
@@ -157,18 +172,7 @@ def release(
     now: datetime | None = None,
 ) -> None:
     """Put an unpaid order's reserved units back on sale (expiry, cancellation)."""
-    now = now or utcnow()
-    after = _give(wanted)
-    _record(
-        actor,
-        kind=MovementKind.RELEASE,
-        signed=wanted,
-        after=after,
-        order_id=order_id,
-        reason=reason,
-        note=note,
-        now=now,
-    )
+    _put_back(actor, MovementKind.RELEASE, wanted, order_id, reason, note, now)
 
 
 def sell(
@@ -201,18 +205,7 @@ def return_to_stock(
     now: datetime | None = None,
 ) -> None:
     """Put refunded units that can be sold again back on the shelf."""
-    now = now or utcnow()
-    after = _give(wanted)
-    _record(
-        actor,
-        kind=MovementKind.RETURN,
-        signed=wanted,
-        after=after,
-        order_id=order_id,
-        reason=reason,
-        note=note,
-        now=now,
-    )
+    _put_back(actor, MovementKind.RETURN, wanted, order_id, reason, note, now)
 
 
 def write_off(
