@@ -300,6 +300,11 @@ def payment_state_label(state: str) -> str:
     return str(PAYMENT_STATE_LABELS.get(state, state))
 
 
+def refund_state_label(state: str) -> str:
+    """The name of a refund state ('' when nothing was refunded)."""
+    return str(REFUND_STATE_LABELS.get(state, state))
+
+
 def order_headline(order) -> str:
     """One line saying where an order stands, for the buyer: its step, and what the
     money says when that matters more (waiting, a mismatch, a refund)."""
@@ -363,6 +368,7 @@ def register_labels(app: Flask) -> None:
         status_label,
         payment_state_label,
         payment_label,
+        refund_state_label,
         order_headline,
         card_failure_text,
         tracking_link,
